@@ -1,0 +1,67 @@
+"""Demo departments and one user per role (password demo1234)."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Department, User
+from .roles import Role
+
+DEMO_PASSWORD = "demo1234"
+
+DEPARTMENTS = [
+    ("sales", "销售部", "Sales"),
+    ("finance", "财务部", "Finance"),
+    ("operations", "营运部", "Operations"),
+    ("procurement", "资材部", "Procurement"),
+    ("technical", "技术部", "Technical"),
+    ("design", "设计部", "Design"),
+    ("quality", "质量部", "Quality"),
+    ("safety", "安全部", "Safety"),
+    ("customer-service", "客服部", "Customer Service"),
+    ("management", "总经理室", "General Management"),
+    ("it", "信息部", "IT"),
+]
+
+# username, last name, first name, department, roles
+USERS = [
+    ("admin", "管", "理员", "it", [Role.ADMINISTRATOR]),
+    ("gm1", "王", "总", "management", [Role.MANAGEMENT]),
+    ("rep1", "李", "明", "sales", [Role.SALES_REP]),
+    ("rep2", "张", "伟", "sales", [Role.SALES_REP]),
+    ("clerk1", "陈", "静", "sales", [Role.SALES_CLERK]),
+    ("manager1", "刘", "强", "sales", [Role.SALES_MANAGER]),
+    ("director1", "赵", "磊", "sales", [Role.SALES_DIRECTOR]),
+    ("finance1", "孙", "丽", "finance", [Role.FINANCE]),
+    ("ops1", "周", "杰", "operations", [Role.OPERATIONS]),
+    ("procure1", "吴", "芳", "procurement", [Role.PROCUREMENT]),
+    ("service1", "郑", "敏", "customer-service", [Role.CUSTOMER_SERVICE]),
+]
+
+DEPARTMENT_HEADS = {"sales": "manager1", "finance": "finance1", "operations": "ops1", "management": "gm1"}
+
+
+@transaction.atomic
+def seed(stdout=None) -> None:
+    departments = {}
+    for code, name_zh, name_en in DEPARTMENTS:
+        departments[code], _ = Department.objects.update_or_create(
+            code=code, defaults={"name_zh": name_zh, "name_en": name_en}
+        )
+    for username, last_name, first_name, department, roles in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_password(DEMO_PASSWORD)
+        user.last_name, user.first_name = last_name, first_name
+        user.email = f"{username}@example.com"
+        user.department = departments[department]
+        user.is_staff = username == "admin"
+        user.is_superuser = username == "admin"
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+    for code, username in DEPARTMENT_HEADS.items():
+        department = departments[code]
+        department.head = User.objects.get(username=username)
+        department.save(update_fields=["head"])
+    if stdout:
+        stdout.write(f"  {len(DEPARTMENTS)} departments, {len(USERS)} users (password {DEMO_PASSWORD})")

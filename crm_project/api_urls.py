@@ -1,0 +1,22 @@
+"""The REST API, v1. Apps add their viewsets to `router` in their own `api_urls` hooks."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from crm_project.accounts.api import MeView
+from crm_project.notifications.api import NotificationViewSet
+from crm_project.workdays.api import WorkdaysView
+
+router = DefaultRouter()
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("workdays/", WorkdaysView.as_view(), name="api-workdays"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

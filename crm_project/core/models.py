@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportLog(models.Model):
+    """Who exported which list, with which filter, how many rows (CUS-07)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT)
+    exported_at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+    name = models.CharField(_("export"), max_length=100)
+    query = models.TextField(_("filter"), blank=True)
+    row_count = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        verbose_name = _("export log entry 导出记录")
+        verbose_name_plural = _("export log")
+        ordering = ["-exported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.user} · {self.row_count}"

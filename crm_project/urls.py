@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from crm_project.core.views import healthz
+
+admin.site.site_header = _("CRM administration")
+admin.site.site_title = _("CRM administration")
+
+urlpatterns = [
+    path("", include("crm_project.core.urls")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/", include("crm_project.accounts.urls")),
+    path("calendar/", include("crm_project.workdays.urls")),
+    path("inbox/", include("crm_project.notifications.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("crm_project.api_urls")),
+    path("healthz", healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
