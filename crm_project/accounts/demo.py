@@ -6,7 +6,7 @@ from django.db import transaction
 from .models import Department, User
 from .roles import Role
 
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "demo1234"  # noqa: S105 (documented demo password)
 
 DEPARTMENTS = [
     ("sales", "销售部", "Sales"),

@@ -27,9 +27,7 @@ class FilteredListView(ListView):
         if self.export_class and request.GET.get(self.export_param) == "xlsx":
             query = request.GET.copy()
             query.pop(self.export_param, None)
-            return xlsx_response(
-                self.export_class(), self.get_queryset(), user=request.user, query=query.urlencode()
-            )
+            return xlsx_response(self.export_class(), self.get_queryset(), user=request.user, query=query.urlencode())
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet:

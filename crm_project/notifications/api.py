@@ -2,9 +2,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .models import Notification
 from .selectors import notification_visible_to
 from .services import notification_mark_read
-from .models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -56,9 +56,9 @@ def notify(
 def notification_email_send(*, notification_id: int) -> bool:
     """Send a notification's e-mail at most once: claim it with a conditional UPDATE first,
     so two workers (or a retry) never both send it. Returns whether this call sent it."""
-    claimed = Notification.objects.filter(
-        pk=notification_id, email_requested=True, emailed_at__isnull=True
-    ).update(emailed_at=timezone.now())
+    claimed = Notification.objects.filter(pk=notification_id, email_requested=True, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)

@@ -16,7 +16,10 @@ class WorkdaysView(APIView):
         parameters=[OpenApiParameter("month", OpenApiTypes.STR, required=True, description="YYYY-MM")],
         responses=inline_serializer(
             "WorkingDays",
-            fields={"month": serializers.CharField(), "working_days": serializers.ListField(child=serializers.DateField())},
+            fields={
+                "month": serializers.CharField(),
+                "working_days": serializers.ListField(child=serializers.DateField()),
+            },
         ),
     )
     def get(self, request):

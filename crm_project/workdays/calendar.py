@@ -26,9 +26,7 @@ def working_days_between(start: date, end: date) -> list[date]:
     if end < start:
         return []
     covered = set(CalendarYear.objects.filter(year__range=(start.year, end.year)).values_list("year", flat=True))
-    stored = dict(
-        CalendarDay.objects.filter(date__range=(start, end), year_id__in=covered).values_list("date", "kind")
-    )
+    stored = dict(CalendarDay.objects.filter(date__range=(start, end), year_id__in=covered).values_list("date", "kind"))
     result = []
     for day in _day_range(start, end):
         kind = stored.get(day) if day.year in covered else None

@@ -55,10 +55,10 @@ class CalendarDay(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
 
+    def save(self, *args, **kwargs):
+        self.year_id = self.date.year  # the year is the date's; the admin cannot get it wrong
+        super().save(*args, **kwargs)
+
     @property
     def is_working_day(self) -> bool:
         return self.kind in (DayKind.WORKDAY, DayKind.MAKEUP)
-
-    def save(self, *args, **kwargs):
-        self.year_id = self.date.year
-        super().save(*args, **kwargs)

@@ -14,9 +14,11 @@ from .selectors import unconfirmed_years
 
 
 def administrators():
-    return get_user_model().objects.filter(
-        Q(is_superuser=True) | Q(groups__name=Role.ADMINISTRATOR), is_active=True
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=Role.ADMINISTRATOR), is_active=True)
+        .distinct()
+    )
 
 
 @job(name="workdays.calendar_coverage_reminder")

@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?", help="The job's name, e.g. workdays.calendar_coverage_reminder")
-        parser.add_argument("--kwargs", default="{}", help='Keyword arguments as JSON, e.g. \'{"today": "2026-10-09"}\'')
+        parser.add_argument("--kwargs", default="{}", help="Keyword arguments as a JSON object.")
         parser.add_argument("--list", action="store_true", help="List the jobs.")
 
     def handle(self, *args, name=None, kwargs="{}", list=False, **options):
