@@ -1,0 +1,98 @@
+"""Role fixtures (STYLE: every feature is tested against someone who must not see it)."""
+
+import pytest
+from django.test import Client
+
+from crm_project import celery_app
+from crm_project.accounts.roles import Role
+from tests.factories import DepartmentFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _run_jobs_inline(settings):
+    # Jobs run in-process so a test sees their effects; the broker itself is not under test.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def sales(db):
+    return DepartmentFactory(code="sales", name_zh="销售部", name_en="Sales")
+
+
+@pytest.fixture
+def finance_department(db):
+    return DepartmentFactory(code="finance", name_zh="财务部", name_en="Finance")
+
+
+@pytest.fixture
+def operations(db):
+    return DepartmentFactory(code="operations", name_zh="营运部", name_en="Operations")
+
+
+@pytest.fixture
+def rep(sales):
+    return UserFactory(username="rep", department=sales, roles=[Role.SALES_REP])
+
+
+@pytest.fixture
+def other_rep(sales):
+    return UserFactory(username="other_rep", department=sales, roles=[Role.SALES_REP])
+
+
+@pytest.fixture
+def clerk(sales):
+    return UserFactory(username="clerk", department=sales, roles=[Role.SALES_CLERK])
+
+
+@pytest.fixture
+def manager(sales):
+    return UserFactory(username="manager", department=sales, roles=[Role.SALES_MANAGER])
+
+
+@pytest.fixture
+def director(sales):
+    return UserFactory(username="director", department=sales, roles=[Role.SALES_DIRECTOR])
+
+
+@pytest.fixture
+def finance(finance_department):
+    return UserFactory(username="finance", department=finance_department, roles=[Role.FINANCE])
+
+
+@pytest.fixture
+def gm(db):
+    department = DepartmentFactory(code="management", name_zh="总经理室", name_en="Management")
+    return UserFactory(username="gm", department=department, roles=[Role.MANAGEMENT])
+
+
+@pytest.fixture
+def outsider(operations):
+    """Someone from another department, with a role that has nothing to do with sales."""
+    return UserFactory(username="outsider", department=operations, roles=[Role.OPERATIONS])
+
+
+@pytest.fixture
+def no_role(sales):
+    return UserFactory(username="norole", department=sales)
+
+
+@pytest.fixture
+def administrator(db):
+    department = DepartmentFactory(code="it", name_zh="信息部", name_en="IT")
+    return UserFactory(
+        username="itadmin", department=department, roles=[Role.ADMINISTRATOR], is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def client_for(db):
+    """`client_for(user)`: a new test client logged in as that user."""
+
+    def login(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
