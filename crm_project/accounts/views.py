@@ -11,11 +11,14 @@ from django.views.decorators.http import require_POST
 from crm_project.core.history import history_entries
 
 from .forms import LanguageForm, ProfileForm
+from .models import User
 from .services import user_set_language, user_update_profile
 
 
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # The form validates a copy: ModelForm writes cleaned values onto its instance, and the
+    # service must see what changed to save (and audit) just those fields.
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         user_update_profile(user=request.user, data=form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
