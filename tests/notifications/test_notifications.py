@@ -1,7 +1,5 @@
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from crm_project.notifications.models import Notification
 from crm_project.notifications.services import notify

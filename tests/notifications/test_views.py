@@ -96,7 +96,7 @@ def test_the_inbox_sorts(client_for, rep):
 def test_the_export_has_exactly_the_filtered_rows_and_is_logged(client_for, rep, other_rep):
     """DSH-03, CUS-07: export the filtered rows only; exports are logged."""
     _fill(rep, 4)
-    notify(recipient=rep, key="formula", title="=HYPERLINK(\"http://evil\")", email=False)
+    notify(recipient=rep, key="formula", title='=HYPERLINK("http://evil")', email=False)
     _fill(other_rep, 3)
     response = client_for(rep).get("/inbox/", {"q": "Message", "export": "xlsx"})
     assert response.status_code == 200
