@@ -1,4 +1,4 @@
-"""The REST API, v1. Apps add their viewsets to `router` in their own `api_urls` hooks."""
+"""The REST API, v1. Each business app registers its viewsets through its `api.register(router)`."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -8,9 +8,11 @@ from rest_framework.routers import DefaultRouter
 from crm_project.accounts.api import MeView
 from crm_project.notifications.api import NotificationViewSet
 from crm_project.workdays.api import WorkdaysView
+from customers import api as customers_api
 
 router = DefaultRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
+customers_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     # third party
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "crm_project.accounts",
     "crm_project.workdays",
     "crm_project.notifications",
+    # business apps
+    "customers",
 ]
 
 MIDDLEWARE = [

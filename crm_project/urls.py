@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("crm_project.accounts.urls")),
     path("calendar/", include("crm_project.workdays.urls")),
     path("inbox/", include("crm_project.notifications.urls")),
+    path("customers/", include("customers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crm_project.api_urls")),
     path("healthz", healthz, name="healthz"),

@@ -1,0 +1,62 @@
+"""Reads. Every list, page, export, API call and job acting for a user starts from
+`customer_visible_to(user)` (ORG-02, CUS-07)."""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from crm_project.accounts.access import visible_to
+
+from .models import Contact, Customer, CustomerSettings, Product, Purchase, Visit, VisitStatus
+
+
+def customer_visible_to(user) -> QuerySet[Customer]:
+    return visible_to(user, Customer.objects.all())
+
+
+def contact_visible_to(user) -> QuerySet[Contact]:
+    return visible_to(user, Contact.objects.all())
+
+
+def purchase_visible_to(user) -> QuerySet[Purchase]:
+    return visible_to(user, Purchase.objects.all())
+
+
+def visit_visible_to(user) -> QuerySet[Visit]:
+    return visible_to(user, Visit.objects.all())
+
+
+def product_list() -> QuerySet[Product]:
+    return Product.objects.filter(active=True)
+
+
+def with_overdue_visit(queryset: QuerySet[Customer], today: date | None = None) -> QuerySet[Customer]:
+    today = today or timezone.localdate()
+    overdue = Visit.objects.filter(customer=OuterRef("pk"), status=VisitStatus.PLANNED, planned_date__lt=today)
+    return queryset.annotate(has_overdue_visit=Exists(overdue))
+
+
+def new_customer_since(today: date | None = None) -> date:
+    """CUS-02: a customer whose first deal is after this date is "new"."""
+    today = today or timezone.localdate()
+    years = CustomerSettings.load().new_customer_years
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def is_new_customer(customer: Customer, today: date | None = None) -> bool | None:
+    if customer.first_deal_date is None:
+        return None
+    return customer.first_deal_date > new_customer_since(today)
+
+
+def search_customers(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+    """Name, code, phones, and the contacts' names and phones; Chinese included (华为 finds
+    华为技术有限公司). Backed by a trigram index on the denormalised `search_text`."""
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(Q(search_text__icontains=text.lower()))
