@@ -1,8 +1,8 @@
 """The customers API (/api/v1/customers/ …). Each topic module registers its viewsets."""
 
-from . import contacts, customers, products
+from . import contacts, customers, interactions, products, purchases, visits
 
 
 def register(router) -> None:
-    for module in (customers, contacts, products):
+    for module in (customers, contacts, products, interactions, visits, purchases):
         module.register(router)
