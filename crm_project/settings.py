@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "crm_project.notifications",
     # business apps
     "customers",
+    "expenses",
 ]
 
 MIDDLEWARE = [

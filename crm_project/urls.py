@@ -19,6 +19,7 @@ urlpatterns = [
     path("calendar/", include("crm_project.workdays.urls")),
     path("inbox/", include("crm_project.notifications.urls")),
     path("customers/", include("customers.urls")),
+    path("fees/", include("expenses.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crm_project.api_urls")),
     path("healthz", healthz, name="healthz"),

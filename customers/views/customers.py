@@ -13,8 +13,8 @@ from crm_project.core.listing import FilteredListView
 from ..exports.customers import CustomerExport
 from ..filters import CustomerFilter
 from ..forms import CustomerForm
-from ..permissions import can_archive_customer, can_create_customer, can_edit_customer
 from ..page_sections import page_context
+from ..permissions import can_archive_customer, can_create_customer, can_edit_customer
 from ..selectors import customer_visible_to, is_new_customer, with_overdue_visit
 from ..services.customers import customer_archive, customer_create, customer_restore, customer_update
 

@@ -1,0 +1,26 @@
+"""Rapport fees 客情费 (DOMAIN §6, EXP-01 … EXP-15)."""
+
+from .advances import Advance, AdvanceStatus, SpotCheck
+from .controls import ConfidentialityException, Investigation, InvestigationStatus, Reassignment
+from .ledger import EntryKind, LedgerAccount, LedgerEntry
+from .settings import FeeSettings
+from .signoff import SignoffMethod, SignoffSheet
+from .special_fees import SpecialFeeApplication, SpecialFeeStatus
+from .standards import FeeStandard, FeeTier
+from .statements import (
+    Allocation,
+    ReviewAction,
+    ReviewEvent,
+    Signature,
+    SignerRole,
+    Statement,
+    StatementLine,
+    StatementStatus,
+)
+
+__all__ = [
+    "Advance", "AdvanceStatus", "Allocation", "ConfidentialityException", "EntryKind", "FeeSettings",
+    "FeeStandard", "FeeTier", "Investigation", "InvestigationStatus", "LedgerAccount", "LedgerEntry",
+    "Reassignment", "ReviewAction", "ReviewEvent", "Signature", "SignerRole", "SignoffMethod", "SignoffSheet",
+    "SpecialFeeApplication", "SpecialFeeStatus", "SpotCheck", "Statement", "StatementLine", "StatementStatus",
+]  # fmt: skip

@@ -1,0 +1,229 @@
+"""Monthly statements (EXP-04 … EXP-06): created by the rep for the previous month, pre-filled
+from purchases, collections, the fee standards and the approved contacts' shares."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm_project.accounts.models import User
+from crm_project.accounts.roles import Role
+from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.workdays.calendar import next_month, working_day_deadline
+from customers.models import Contact, Customer, Purchase
+
+from ..models import (
+    Allocation,
+    FeeSettings,
+    Investigation,
+    InvestigationStatus,
+    ReviewAction,
+    ReviewEvent,
+    Statement,
+    StatementLine,
+    StatementStatus,
+)
+from ..models.common import ZERO
+from .fees import entitled, fee_for, split
+from .standards import StandardBook
+
+# Earlier months whose fees may still become payable as money comes in (EXP-04).
+CARRY_OVER_MONTHS = 12
+
+
+def month_start(value: date) -> date:
+    return value.replace(day=1)
+
+
+def months_back(month: date, count: int) -> date:
+    year, number = month.year, month.month - count
+    while number <= 0:
+        year, number = year - 1, number + 12
+    return date(year, number, 1)
+
+
+def deadlines_for(month: date) -> tuple:
+    """(due_at, review_due_at): the ends of the 3rd and 8th working days of the next month."""
+    fee_settings = FeeSettings.load()
+    year, number = next_month(month.year, month.month)
+    return (
+        working_day_deadline(year, number, fee_settings.submit_working_day),
+        working_day_deadline(year, number, fee_settings.review_working_day),
+    )
+
+
+@dataclass
+class LineDraft:
+    customer_id: int
+    product_id: int
+    purchase_month: date
+    standard_id: int | None
+    net_quantity: Decimal
+    net_sales: Decimal
+    collected: Decimal
+    fee_per_unit: Decimal
+    fee: Decimal
+    payable: Decimal
+    blocked: bool
+    note: str = ""
+
+
+def compute_lines(*, rep: User, month: date, book: StandardBook, exclude_statement_id: int | None = None):
+    """The lines of `rep`'s statement for `month`: this month's purchases, plus earlier
+    months' fees that collections since have made payable (EXP-04). A fixed number of
+    queries whatever the number of customers."""
+    mode = FeeSettings.load().collection_mode
+    customers = Customer.objects.filter(owner=rep)
+    first = months_back(month, CARRY_OVER_MONTHS)
+    purchases = (
+        Purchase.objects.filter(customer__in=customers, month__gte=first, month__lte=month)
+        .values("customer_id", "product_id", "month")
+        .annotate(
+            quantity=Sum("quantity"),
+            returned_quantity=Sum("returned_quantity"),
+            amount=Sum("amount"),
+            returned_amount=Sum("returned_amount"),
+            collected=Sum("collected_amount"),
+        )
+    )
+    already = defaultdict(lambda: ZERO)
+    previous_lines = StatementLine.objects.filter(
+        customer__in=customers, purchase_month__gte=first, purchase_month__lte=month
+    ).exclude(statement__month=month)
+    if exclude_statement_id:
+        previous_lines = previous_lines.exclude(statement_id=exclude_statement_id)
+    for row in previous_lines.values("customer_id", "product_id", "purchase_month").annotate(paid=Sum("payable")):
+        already[(row["customer_id"], row["product_id"], row["purchase_month"])] = row["paid"]
+    blocked = set(
+        Investigation.objects.filter(
+            customer__in=customers, status__in=[InvestigationStatus.OPEN, InvestigationStatus.UNCLEAR]
+        ).values_list("customer_id", flat=True)
+    )
+    lines = []
+    for row in purchases:
+        standard, tiers = book.for_month(row["product_id"], row["month"])
+        net_quantity = row["quantity"] - row["returned_quantity"]
+        net_sales = row["amount"] - row["returned_amount"]
+        rate, fee = fee_for(tiers, net_quantity)
+        due = entitled(fee=fee, net_sales=net_sales, collected=row["collected"], mode=mode)
+        key = (row["customer_id"], row["product_id"], row["month"])
+        payable = max(ZERO, due - already[key])
+        if row["month"] != month and payable <= 0:
+            continue  # an earlier month with nothing new to pay
+        lines.append(
+            LineDraft(
+                customer_id=row["customer_id"], product_id=row["product_id"], purchase_month=row["month"],
+                standard_id=standard.pk if standard else None, net_quantity=net_quantity, net_sales=net_sales,
+                collected=row["collected"], fee_per_unit=rate, fee=fee, payable=payable,
+                blocked=row["customer_id"] in blocked,
+                note="" if standard else _("no fee standard for this product and month"),
+            )
+        )  # fmt: skip
+    return lines
+
+
+def _write_lines(statement: Statement, drafts: list[LineDraft]) -> None:
+    statement.lines.all().delete()
+    lines = StatementLine.objects.bulk_create(StatementLine(statement=statement, **draft.__dict__) for draft in drafts)
+    contacts = defaultdict(list)
+    for contact in Contact.objects.filter(
+        customer_id__in={line.customer_id for line in lines}, active=True, receives_fee=True, fee_share__gt=0
+    ).order_by("created_at", "pk"):
+        contacts[contact.customer_id].append(contact)
+    allocations = []
+    for line in lines:
+        receivers = contacts.get(line.customer_id, [])
+        if line.payable <= 0 or not receivers:
+            continue
+        shares = [(contact, contact.fee_share, order) for order, contact in enumerate(receivers)]
+        for contact, amount in split(line.payable, shares):
+            allocations.append(Allocation(line=line, contact=contact, share=contact.fee_share, amount=amount))
+    Allocation.objects.bulk_create(allocations)
+
+
+def statement_create(*, actor: User, month: date, book: StandardBook | None = None) -> Statement:
+    """A rep's statement for a past month, pre-filled (EXP-06). One per rep and month."""
+    month = month_start(month)
+    if not actor.has_role(Role.SALES_REP):
+        raise PermissionDenied(_("Only sales representatives file monthly statements."))
+    if month >= month_start(timezone.localdate()):
+        raise DomainError(_("A statement is filed for a month that has ended."), field="month")
+    due_at, review_due_at = deadlines_for(month)
+    try:
+        with transaction.atomic():
+            statement = Statement.objects.create(rep=actor, month=month, due_at=due_at, review_due_at=review_due_at)
+            _write_lines(statement, compute_lines(rep=actor, month=month, book=book or StandardBook()))
+    except IntegrityError:
+        raise DomainError(
+            _("You already have a statement for %(month)s.") % {"month": f"{month:%Y-%m}"}, field="month"
+        ) from None
+    return statement
+
+
+def _editable(statement: Statement, actor: User) -> Statement:
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    if statement.rep_id != actor.pk:
+        raise PermissionDenied(_("Only the rep who files a statement may change or submit it."))
+    if not statement.is_editable:
+        raise DomainError(_("This statement is under review or signed and can no longer be changed."))
+    return statement
+
+
+def statement_recalculate(*, actor: User, statement: Statement) -> Statement:
+    """Fill the lines again from today's purchases, collections, standards and shares."""
+    with transaction.atomic():
+        statement = _editable(statement, actor)
+        drafts = compute_lines(rep=statement.rep, month=statement.month, book=StandardBook(),
+                               exclude_statement_id=statement.pk)  # fmt: skip
+        _write_lines(statement, drafts)
+    return statement
+
+
+def statement_update_notes(*, actor: User, statement: Statement, notes: str) -> Statement:
+    with transaction.atomic():
+        statement = _editable(statement, actor)
+        statement.notes = notes
+        statement.save(update_fields=["notes"])
+    return statement
+
+
+def statement_submit(*, actor: User, statement: Statement) -> Statement:
+    """Recalculate and hand in for review (EXP-06). After the end of the 3rd working day it is
+    accepted but marked late, with how late (kept from the first submission)."""
+    from .review import notify_next_signers
+
+    with transaction.atomic():
+        statement = _editable(statement, actor)
+        _write_lines(
+            statement,
+            compute_lines(
+                rep=statement.rep, month=statement.month, book=StandardBook(), exclude_statement_id=statement.pk
+            ),
+        )
+        unallocated = (
+            statement.lines.filter(payable__gt=0, allocations__isnull=True, blocked=False)
+            .select_related("customer")
+            .first()
+        )
+        if unallocated:
+            raise DomainError(
+                _("%(customer)s has fees but no approved fee-receiving contact: file a change request (附表5) first.")
+                % {"customer": unallocated.customer.name}
+            )
+        now = timezone.now()
+        statement.status, statement.submitted_at = StatementStatus.SUBMITTED, now
+        fields = ["status", "submitted_at"]
+        if statement.first_submitted_at is None:
+            statement.first_submitted_at = now
+            statement.late = now > statement.due_at
+            statement.late_by = now - statement.due_at if statement.late else None
+            fields += ["first_submitted_at", "late", "late_by"]
+        statement.save(update_fields=fields)
+        ReviewEvent.objects.create(statement=statement, cycle=statement.cycle, action=ReviewAction.SUBMIT, user=actor)
+        transaction.on_commit(lambda: notify_next_signers(statement.pk))
+    return statement
