@@ -9,10 +9,12 @@ from crm_project.accounts.api import MeView
 from crm_project.notifications.api import NotificationViewSet
 from crm_project.workdays.api import WorkdaysView
 from customers import api as customers_api
+from expenses import api as expenses_api
 
 router = DefaultRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
 customers_api.register(router)
+expenses_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),

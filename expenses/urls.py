@@ -1,7 +1,17 @@
 """Each feature module under views/ declares its own `urlpatterns`, next to its views."""
 
-from .views import home
+from .views import advances, controls, finance, home, ledger, signoff, special_fees, standards, statements
 
 app_name = "expenses"
 
-urlpatterns = [*home.urlpatterns]
+urlpatterns = [
+    *home.urlpatterns,
+    *statements.urlpatterns,
+    *standards.urlpatterns,
+    *ledger.urlpatterns,
+    *special_fees.urlpatterns,
+    *advances.urlpatterns,
+    *signoff.urlpatterns,
+    *finance.urlpatterns,
+    *controls.urlpatterns,
+]
