@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     # business apps
     "customers",
     "expenses",
+    "complaints",
 ]
 
 MIDDLEWARE = [

@@ -111,3 +111,28 @@ def working_day_deadline(year: int, month: int, n: int) -> datetime:
 
 def next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def add_working_hours(start: datetime, hours: float) -> datetime:
+    """The moment `hours` of working time after `start`, counting only the hours between the
+    start and end of working days (CMP-04, TEN-03). Time outside them does not count."""
+    zone = local_zone()
+    moment = start.astimezone(zone)
+    remaining = timedelta(hours=hours)
+    day = moment.date()
+    horizon = working_days_between(day, day + timedelta(days=int(hours // 4) + 62))
+    for working_day in horizon:
+        opens, closes = start_of_working_day(working_day), end_of_working_day(working_day)
+        begin = max(opens, moment) if working_day == day else opens
+        if begin >= closes:
+            continue
+        available = closes - begin
+        if remaining <= available:
+            return begin + remaining
+        remaining -= available
+    raise ValueError("the calendar has no working days far enough ahead")
+
+
+def add_working_days_at(start: datetime, days: int) -> datetime:
+    """End of the working day `days` working days after `start`'s day (solution targets)."""
+    return end_of_working_day(add_working_days(start.astimezone(local_zone()).date(), days))

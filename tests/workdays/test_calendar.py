@@ -106,3 +106,16 @@ def test_the_seeded_table_covers_every_year_the_package_covers():
     """CAL-01"""
     assert CalendarYear.objects.filter(year=2026, confirmed=True).exists()
     assert CalendarDay.objects.filter(date__year=2026).count() == 365
+
+
+def test_working_hours_count_only_the_working_day():
+    """CAL-02, CMP-04: 24 working hours from Friday 30 September 2026 17:00 skip the holiday."""
+    from crm_project.workdays.calendar import add_working_days_at, add_working_hours
+
+    start = datetime(2026, 9, 30, 17, 0, tzinfo=SHANGHAI)
+    # 1 h on 30 Sep, then 9 h on 8 Oct, 9 h on 9 Oct, 5 h on Saturday 10 Oct (make-up day).
+    assert add_working_hours(start, 24) == datetime(2026, 10, 10, 14, 0, tzinfo=SHANGHAI)
+    assert add_working_hours(datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI), 2) == datetime(
+        2026, 11, 24, 11, 0, tzinfo=SHANGHAI
+    )
+    assert add_working_days_at(start, 1) == datetime(2026, 10, 8, 18, 0, tzinfo=SHANGHAI)

@@ -1,0 +1,49 @@
+"""Complaints and surveys in the access registry (ORG-02).
+
+Complaints: customer service (who takes them in) and management see all; a department
+sees those assigned to it; sales sees the complaints of the customers it may see.
+Survey definitions and rounds: customer service, sales managers/directors and management.
+Responses and follow-ups: as their customer is visible (the owner sees their own).
+"""
+
+from django.db.models import Q
+
+from crm_project.accounts import access
+from crm_project.accounts.roles import Role
+from customers.models import Customer
+
+from .models import Recipient, Survey, SurveyFollowUp, SurveyResponse, SurveyRound
+from .models.complaints import Complaint
+
+
+def _complaints(user, queryset):
+    if access.sees_everything(user) or user.has_role(Role.CUSTOMER_SERVICE):
+        return queryset
+    condition = Q(customer__in=access.visible_to(user, Customer.objects.all()))
+    if user.department_id:
+        condition |= Q(department_id=user.department_id)
+    return queryset.filter(condition)
+
+
+SURVEY_ROLES = (Role.CUSTOMER_SERVICE, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.MANAGEMENT)
+
+
+def _survey_definitions(user, queryset):
+    return queryset if user.is_superuser or user.has_role(*SURVEY_ROLES) else queryset.none()
+
+
+def _by_customer(path: str):
+    def rule(user, queryset):
+        if user.is_superuser or user.has_role(*SURVEY_ROLES):
+            return queryset
+        return queryset.filter(**{f"{path}__in": access.visible_to(user, Customer.objects.all())})
+
+    return rule
+
+
+access.register(Complaint, _complaints)
+access.register(Survey, _survey_definitions)
+access.register(SurveyRound, _survey_definitions)
+access.register(Recipient, _by_customer("customer"))
+access.register(SurveyResponse, _by_customer("recipient__customer"))
+access.register(SurveyFollowUp, _by_customer("customer"))

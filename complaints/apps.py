@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintsConfig(AppConfig):
+    name = "complaints"
+    verbose_name = _("Complaints and surveys")
+
+    def ready(self) -> None:
+        from . import access_rules, navigation  # noqa: F401
