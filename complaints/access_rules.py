@@ -19,8 +19,11 @@ from .models.complaints import Complaint
 def _complaints(user, queryset):
     if access.sees_everything(user) or user.has_role(Role.CUSTOMER_SERVICE):
         return queryset
-    condition = Q(customer__in=access.visible_to(user, Customer.objects.all()))
-    if user.department_id:
+    condition = Q(customer__in=access.visible_to(user, Customer.objects.all())) | Q(department__head=user)
+    # A sales rep sees only their own customers' complaints (ORG-02), even those assigned to
+    # the sales department; the department's clerk/manager/director see those.
+    rep_only = user.has_role(Role.SALES_REP) and not user.sees_department
+    if user.department_id and not rep_only:
         condition |= Q(department_id=user.department_id)
     return queryset.filter(condition)
 

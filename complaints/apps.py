@@ -7,4 +7,16 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and surveys")
 
     def ready(self) -> None:
-        from . import access_rules, navigation  # noqa: F401
+        # Access rules, navigation, "My work" panels, role permissions, schedules and the
+        # customer-page hooks of complaints (CMP-01 … CMP-05) and surveys (SUR-01 … SUR-03).
+        from . import (  # noqa: F401
+            access_rules,
+            my_work,
+            navigation,
+            navigation_surveys,
+            permissions_setup,
+            schedules,
+            schedules_surveys,
+            timeline,
+            timeline_surveys,
+        )

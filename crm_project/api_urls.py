@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from complaints import api as complaints_api
+from complaints.api import surveys as surveys_api
+from complaints.api.public import PublicComplaintView
 from crm_project.accounts.api import MeView
 from crm_project.notifications.api import NotificationViewSet
 from crm_project.workdays.api import WorkdaysView
@@ -15,6 +18,8 @@ router = DefaultRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
 customers_api.register(router)
 expenses_api.register(router)
+complaints_api.register(router)
+surveys_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
@@ -22,5 +27,6 @@ urlpatterns = [
     path("workdays/", WorkdaysView.as_view(), name="api-workdays"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("public/complaints/", PublicComplaintView.as_view(), name="api-public-complaint"),
     path("", include(router.urls)),
 ]

@@ -20,6 +20,8 @@ urlpatterns = [
     path("inbox/", include("crm_project.notifications.urls")),
     path("customers/", include("customers.urls")),
     path("fees/", include("expenses.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("surveys/", include("complaints.urls_surveys")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crm_project.api_urls")),
     path("healthz", healthz, name="healthz"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from crm_project.accounts.models import User
 
+from . import demo_loyalty
 from .models import (
     Contact,
     ContactRole,
@@ -179,5 +180,6 @@ def seed(stdout=None) -> None:
             generated=True,
         )
     customer_refresh_search_text(customer_ids=Customer.objects.values_list("pk", flat=True))
+    demo_loyalty.seed(stdout=stdout)
     if stdout:
         stdout.write(f"  {len(industries)} industries, {len(products)} products, {created} new customers")

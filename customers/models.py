@@ -415,7 +415,17 @@ class Interaction(models.Model):
         verbose_name = _("interaction 沟通记录")
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_idx")]
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_idx"),
+            # The interactions list, newest first, across a department's million rows.
+            models.Index(fields=["-occurred_at", "-id"], name="interaction_occurred_idx"),
+            # Follow-ups due (the list filter, a rep's "My work"): only the rows with a date.
+            models.Index(
+                fields=["customer", "follow_up_date"],
+                name="interaction_follow_up_idx",
+                condition=Q(follow_up_date__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.get_kind_display()} · {self.occurred_at:%Y-%m-%d}"

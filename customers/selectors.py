@@ -3,7 +3,7 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from crm_project.accounts.access import visible_to
@@ -59,4 +59,6 @@ def search_customers(queryset: QuerySet[Customer], text: str) -> QuerySet[Custom
     text = text.strip()
     if not text:
         return queryset
-    return queryset.filter(Q(search_text__icontains=text.lower()))
+    # search_text is stored lower-cased: a plain LIKE on it can use the trigram index, where
+    # icontains (UPPER(...) LIKE UPPER(...)) cannot.
+    return queryset.filter(search_text__contains=text.lower())

@@ -14,6 +14,7 @@ from .models import (
     ConfidentialityException,
     Investigation,
     LedgerEntry,
+    Reassignment,
     SignoffSheet,
     SpecialFeeApplication,
     SpotCheck,
@@ -43,7 +44,14 @@ def fee_data_rule(rep_path: str):
 access.register(Statement, fee_data_rule("rep"))
 access.register(StatementLine, fee_data_rule("statement__rep"))
 access.register(Allocation, fee_data_rule("line__statement__rep"))
-access.register(SignoffSheet, fee_data_rule("statement__rep"))
+
+
+def _signoff_sheets(user, queryset):
+    # A rep who took over a leaver's open payouts (EXP-14) sees the sheets they now pay out.
+    return fee_data_rule("statement__rep")(user, queryset) | queryset.filter(payer=user)
+
+
+access.register(SignoffSheet, _signoff_sheets)
 access.register(SpotCheck, fee_data_rule("statement__rep"))
 access.register(Advance, fee_data_rule("rep"))
 access.register(LedgerEntry, fee_data_rule("rep"))
@@ -64,3 +72,15 @@ def _exceptions(user, queryset):
 
 access.register(Investigation, _investigations)
 access.register(ConfidentialityException, _exceptions)
+
+
+def _reassignments(user, queryset):
+    if user.has_role(Role.FINANCE):
+        return queryset
+    condition = Q(from_rep=user) | Q(to_rep=user)
+    if user.has_role(*SIGNER_ROLES) and user.department_id:
+        condition |= Q(from_rep__department_id=user.department_id)
+    return queryset.filter(condition)
+
+
+access.register(Reassignment, _reassignments)

@@ -7,4 +7,4 @@ class ExpensesConfig(AppConfig):
     verbose_name = _("Rapport fees")
 
     def ready(self) -> None:
-        from . import access_rules, navigation, permissions_setup, schedules  # noqa: F401
+        from . import access_rules, my_work, navigation, permissions_setup, schedules  # noqa: F401

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from crm_project import celery_app
 from crm_project.accounts.roles import Role
@@ -14,6 +15,13 @@ def _run_jobs_inline(settings):
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.AXES_ENABLED = True
+    # Hashing a password properly takes half a second; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The product's default language is Chinese; tests read the English source messages, so
+    # they run in English unless a test switches (pages follow the test user's language).
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ def shell(request) -> dict:
 
     return {
         "languages": settings.LANGUAGES,
-        "nav_items": nav.for_user(user),
+        "nav_tree": nav.tree_for(user),
         "unread_notifications": unread_count(user),
         "calendar_warning": unconfirmed_years() if user.is_superuser or user.has_role(Role.ADMINISTRATOR) else None,
     }

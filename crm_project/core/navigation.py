@@ -33,6 +33,7 @@ class NavItem:
     icon: str = "circle"
     order: int = 100
     visible: Predicate = everyone
+    parent: str = ""  # the key of the item whose menu this one belongs to
 
     @property
     def url(self) -> str:
@@ -64,5 +65,17 @@ class Registry:
         return sorted((item for item in self._items.values() if item.visible(user)), key=lambda item: item.order)
 
 
-nav = Registry()
+class NavRegistry(Registry):
+    def tree_for(self, user) -> list[tuple[NavItem, list[NavItem]]]:
+        """Top-level items with the children the user may see (a menu when there are any)."""
+        items = self.for_user(user)
+        keys = {item.key for item in items}
+        return [
+            (item, [child for child in items if child.parent == item.key])
+            for item in items
+            if not item.parent or item.parent not in keys
+        ]
+
+
+nav = NavRegistry()
 panels = Registry()

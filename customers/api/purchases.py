@@ -1,2 +1,107 @@
+"""Purchases API (CUS-10): list/retrieve, and the ERP's bulk upsert.
+
+POST /api/v1/purchases/bulk-upsert/ takes a JSON list of rows {external_ref, customer,
+product, month: "YYYY-MM", quantity, amount, returned_quantity, returned_amount,
+collected_amount} (customer and product are codes; figures are decimal strings) and answers
+{created, updated, unchanged}. All rows or none: any bad row → 400 with
+{errors: [{index, field, message}]} and nothing written. Rows are matched by external_ref,
+so sending the same rows again creates nothing.
+"""
+
+import django_filters
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from crm_project.core.errors import DomainError
+
+from ..forms_purchases import month_or_none
+from ..models import Purchase
+from ..selectors import purchase_visible_to
+from ..services.purchase_rows import PurchaseRowsRejected, purchases_bulk_upsert
+from .common import raise_for_api
+
+
+class PurchaseSerializer(serializers.ModelSerializer):
+    customer = serializers.CharField(source="customer.code", read_only=True)
+    product = serializers.CharField(source="product.code", read_only=True)
+    month = serializers.DateField(format="%Y-%m", read_only=True)
+    net_sales = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Purchase
+        fields = ["id", "external_ref", "customer", "product", "month", "quantity", "amount", "returned_quantity",
+                  "returned_amount", "net_sales", "collected_amount"]  # fmt: skip
+        read_only_fields = fields
+
+
+class PurchaseRowSerializer(serializers.Serializer):
+    """One row of a bulk upsert (for the API documentation; the service checks the rows)."""
+
+    external_ref = serializers.CharField(max_length=100)
+    customer = serializers.CharField(help_text="customer code")
+    product = serializers.CharField(help_text="product code")
+    month = serializers.CharField(help_text="YYYY-MM")
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    returned_quantity = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    returned_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    collected_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+
+
+class PurchaseFilter(django_filters.FilterSet):
+    customer = django_filters.CharFilter(field_name="customer__code")
+    month = django_filters.CharFilter(method="filter_month")
+
+    class Meta:
+        model = Purchase
+        fields = ["customer", "month"]
+
+    def filter_month(self, queryset, name, value):
+        month = month_or_none(value)
+        if month is None:
+            raise serializers.ValidationError({"month": [_("Write the month as YYYY-MM, e.g. 2026-09.")]})
+        return queryset.filter(month=month)
+
+
+class PurchaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Purchases of the customers visible to the caller (ORG-02)."""
+
+    serializer_class = PurchaseSerializer
+    filterset_class = PurchaseFilter
+
+    def get_queryset(self):
+        return purchase_visible_to(self.request.user).select_related("customer", "product").order_by("-month", "pk")
+
+    @extend_schema(
+        request=PurchaseRowSerializer(many=True),
+        responses={
+            200: inline_serializer(
+                "BulkUpsertResult",
+                {
+                    "created": serializers.IntegerField(),
+                    "updated": serializers.IntegerField(),
+                    "unchanged": serializers.IntegerField(),
+                },
+            ),
+            400: OpenApiResponse(description="{errors: [{index, field, message}]}; nothing was written"),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-upsert")
+    def bulk_upsert(self, request):
+        try:
+            counts = purchases_bulk_upsert(actor=request.user, rows=request.data)
+        except PurchaseRowsRejected as rejected:
+            return Response(
+                {"detail": rejected.message, "errors": [error.as_dict() for error in rejected.errors]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        except DomainError as error:
+            raise_for_api(error)
+        return Response(counts, status=status.HTTP_200_OK)
+
+
 def register(router) -> None:
-    pass
+    router.register("purchases", PurchaseViewSet, basename="purchase")

@@ -14,7 +14,7 @@ from ..exports.customers import CustomerExport
 from ..filters import CustomerFilter
 from ..forms import CustomerForm
 from ..page_sections import page_context
-from ..permissions import can_archive_customer, can_create_customer, can_edit_customer
+from ..permissions import can_archive_customer, can_bulk_regrade, can_create_customer, can_edit_customer
 from ..selectors import customer_visible_to, is_new_customer, with_overdue_visit
 from ..services.customers import customer_archive, customer_create, customer_restore, customer_update
 
@@ -37,6 +37,7 @@ class CustomerListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_create"] = can_create_customer(self.request.user)
+        context["can_bulk_regrade"] = can_bulk_regrade(self.request.user)
         return context
 
 

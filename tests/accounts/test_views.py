@@ -5,7 +5,7 @@ from crm_project.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "healthz", "accounts:switch_language", "api-token"}
+PUBLIC = {"login", "healthz", "accounts:switch_language", "api-token", "complaints:public_new", "api-public-complaint"}
 
 
 def _named_routes(resolver=None, namespace=""):

@@ -41,4 +41,25 @@ def purchase(customer, product, *, month=SEPTEMBER, quantity="12", amount="1200.
     )
 
 
-__all__ = ["ProductFactory", "fee_customer", "fee_standard", "purchase"]
+__all__ = ["ProductFactory", "fee_customer", "fee_standard", "purchase", "valid_statement"]
+
+
+def valid_statement(rep, *, clerk, manager, finance, customers=None, product=None, month=SEPTEMBER):
+    """`rep`'s statement for `month`, submitted and signed by clerk, manager and finance (EXP-07).
+    The caller sets the clock (a day in the following month). Without `customers`, one
+    customer of the rep buys 12 units (¥108 at ¥9, contacts at 50/30/20 %)."""
+    from expenses.models import FeeStandard
+    from expenses.services.review import statement_sign
+    from expenses.services.statements import statement_create, statement_submit
+
+    product = product or ProductFactory(code="P-MOD-IMP", name="进口模块")
+    if not FeeStandard.objects.filter(product=product).exists():
+        fee_standard(product)
+    if customers is None:
+        customers = [fee_customer(rep)]
+        purchase(customers[0], product, month=month)
+    statement = statement_create(actor=rep, month=month)
+    statement = statement_submit(actor=rep, statement=statement)
+    for signer in (clerk, manager, finance):
+        statement = statement_sign(actor=signer, statement=statement)
+    return statement

@@ -1,0 +1,53 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm_project.accounts.models import Department
+
+from .models import Channel, Complaint, ComplaintCategory, ComplaintStatus, Severity
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ComplaintStatus.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=[("none", _("not yet classified")), *ComplaintCategory.choices],
+        method="filter_category",
+    )  # fmt: skip
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=forms.CheckboxInput)
+    unmatched = django_filters.BooleanFilter(
+        label=_("Not matched to a customer"), method="filter_unmatched", widget=forms.CheckboxInput
+    )
+    open = django_filters.BooleanFilter(label=_("Open only"), method="filter_open", widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Complaint
+        fields = ["q", "status", "category", "severity", "department", "channel"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(complainant_name__icontains=value)
+            | Q(complainant_company__icontains=value)
+            | Q(customer__name__icontains=value)
+            | Q(customer__code__iexact=value)
+        )
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category="" if value == "none" else value)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(is_overdue=True) if value else queryset
+
+    def filter_unmatched(self, queryset, name, value):
+        return queryset.filter(customer__isnull=True) if value else queryset
+
+    def filter_open(self, queryset, name, value):
+        return queryset.exclude(status=ComplaintStatus.CLOSED) if value else queryset

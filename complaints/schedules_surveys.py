@@ -1,0 +1,15 @@
+"""The survey rounds' schedule (JOB-05), added to the one schedule list
+(crm_project.core.schedules); imported from ComplaintsConfig.ready()."""
+
+from crm_project.core.schedules import Schedule, add
+
+add(
+    Schedule(
+        name="Scheduled survey rounds",
+        task="complaints.scheduled_survey_rounds",
+        minute="0",
+        hour="10",
+        description="Daily: close survey rounds whose time is up and start this period's round of each "
+        "scheduled survey (SUR-02, JOB-05).",
+    )
+)

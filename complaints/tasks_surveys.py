@@ -1,0 +1,27 @@
+"""Background jobs of the satisfaction surveys (SUR-01, SUR-02, JOB-05, JOB-09). Each takes ids
+or ISO dates, loads, and calls a service; each is idempotent. Imported from complaints/tasks.py
+so Celery and `run_job` find them; the schedule is in complaints/schedules_surveys.py."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from crm_project.core.jobs import job
+
+from .services.surveys import scheduled_rounds_start, survey_invitations_send, survey_rounds_close_due
+
+
+@job(name="complaints.send_survey_invitations")
+def send_survey_invitations(round_id: int) -> int:
+    """E-mail a round's recipients who have not been sent their link yet. Returns how many
+    were sent; a second run sends nothing."""
+    return survey_invitations_send(round_id=round_id)
+
+
+@job(name="complaints.scheduled_survey_rounds")
+def scheduled_survey_rounds(today: str | None = None) -> int:
+    """Daily: close the rounds whose time is up, then start this period's round of every
+    scheduled survey that has none yet (JOB-05). Returns the number of rounds started."""
+    survey_rounds_close_due()
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return len(scheduled_rounds_start(today=day))

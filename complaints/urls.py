@@ -1,0 +1,12 @@
+"""Each feature module under views/ declares its own `urlpatterns`, next to its views."""
+
+from .views import public, report, staff, surveys
+
+app_name = "complaints"
+
+urlpatterns = [
+    *staff.urlpatterns,
+    *report.urlpatterns,
+    *public.urlpatterns,
+    *surveys.urlpatterns,
+]

@@ -1,0 +1,79 @@
+"""Excel files laid out like the company's paper forms (附表1–5, DSH-03): bordered, merged
+cells, a title row, print set-up. User text never becomes a formula."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
+
+from .exports import FORMULA_PREFIXES
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
+
+
+def local_text(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A signing time as the form shows it, in Asia/Shanghai; empty when not signed."""
+    return timezone.localtime(moment).strftime(fmt) if moment else ""
+
+
+def _merge(sheet, **bounds) -> None:
+    """openpyxl's merge_cells() checks each new range against every earlier one, which is
+    quadratic on a long form (seconds for a few hundred lines). A form's ranges never overlap,
+    so add the range directly and let openpyxl tidy the covered cells as merge_cells() would."""
+    merged = MergedCellRange(sheet, CellRange(**bounds).coord)
+    sheet.merged_cells.ranges.add(merged)
+    sheet._clean_merge_range(merged)
+
+
+class PaperForm:
+    """A worksheet written cell by cell, like a paper form."""
+
+    orientation = "portrait"
+
+    def __init__(self, sheet, widths: list[int]):
+        self.sheet = sheet
+        self.columns = len(widths)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+
+    def put(self, row, col, value, *, to_col=None, to_row=None, bold=False, align=CENTER, fmt=None, border=True):
+        """Write a cell, merged across to `to_col` and down to `to_row`."""
+        cell = self.sheet.cell(row=row, column=col, value=value)
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+        cell.alignment = align
+        if bold:
+            cell.font = Font(bold=True)
+        if fmt:
+            cell.number_format = fmt
+        last_col, last_row = to_col or col, to_row or row
+        if border:
+            for r in range(row, last_row + 1):
+                for c in range(col, last_col + 1):
+                    self.sheet.cell(row=r, column=c).border = BOX
+        if last_col > col or last_row > row:
+            _merge(self.sheet, min_row=row, min_col=col, max_row=last_row, max_col=last_col)
+        return cell
+
+    def title(self, row: int, text: str, *, label: str) -> None:
+        """The form's number (附表N) small, and its title large across the whole width."""
+        self.sheet.cell(row=row, column=1, value=label).font = Font(size=9)
+        cell = self.sheet.cell(row=row + 1, column=1, value=text)
+        cell.font = Font(bold=True, size=16)
+        cell.alignment = CENTER
+        _merge(self.sheet, min_row=row + 1, min_col=1, max_row=row + 1, max_col=self.columns)
+        self.sheet.row_dimensions[row + 1].height = 30
+
+    def finish(self, last_row: int) -> None:
+        self.sheet.print_area = f"A1:{get_column_letter(self.columns)}{last_row}"
+        self.sheet.page_setup.orientation = self.orientation
+        self.sheet.page_setup.fitToWidth = 1
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.sheet.page_setup.fitToHeight = 0

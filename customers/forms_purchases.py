@@ -1,0 +1,129 @@
+"""Forms and list filters for purchases (CUS-10), loyalty redemptions (CUS-13) and Excel
+imports (CUS-12). They only parse input; the rules are in the services."""
+
+import re
+from datetime import date
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm_project.accounts.models import User
+from crm_project.accounts.roles import Role
+
+from .models import ImportKind, Product, Purchase, PurchaseSource
+
+MONTH_INPUT = {"type": "month", "placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}"}
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
+
+
+def month_or_none(text: str) -> date | None:
+    match = _MONTH.match((text or "").strip())
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+
+
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM (a month picker where the browser has one)."""
+
+    widget = forms.TextInput(attrs=MONTH_INPUT)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        month = month_or_none(value)
+        if month is None:
+            raise forms.ValidationError(_("Write the month as YYYY-MM, e.g. 2026-09."))
+        return month
+
+    def prepare_value(self, value):
+        return f"{value:%Y-%m}" if isinstance(value, date) else value
+
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+QUANTITY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+
+
+class PurchaseForm(forms.Form):
+    """Add a purchase, or edit the figures of one (its product and month stay)."""
+
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.filter(active=True))
+    month = MonthField(label=_("Month"))
+    quantity = forms.DecimalField(label=_("Quantity"), **QUANTITY)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY)
+    returned_quantity = forms.DecimalField(label=_("Quantity returned"), initial=0, **QUANTITY)
+    returned_amount = forms.DecimalField(label=_("Amount returned (yuan)"), initial=0, **MONEY)
+    collected_amount = forms.DecimalField(label=_("Amount collected 回款 (yuan)"), initial=0, **MONEY)
+
+    def __init__(self, *args, purchase: Purchase | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if purchase is not None:
+            del self.fields["product"], self.fields["month"]
+
+
+class PurchaseFilter(django_filters.FilterSet):
+    customer = django_filters.CharFilter(label=_("Customer (name or code)"), method="filter_customer")
+    product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=Product.objects.all())
+    month_from = django_filters.CharFilter(
+        label=_("From month"), method="filter_from", widget=forms.TextInput(attrs=MONTH_INPUT)
+    )
+    month_to = django_filters.CharFilter(
+        label=_("To month"), method="filter_to", widget=forms.TextInput(attrs=MONTH_INPUT)
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), field_name="customer__owner", queryset=User.objects.none()
+    )
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=PurchaseSource.choices)
+
+    class Meta:
+        model = Purchase
+        fields = ["customer", "product", "month_from", "month_to", "owner", "source"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        user = self.request.user if self.request else None
+        owners = User.objects.filter(groups__name=Role.SALES_REP, is_active=True)
+        if user and not (user.is_superuser or user.is_management) and user.department_id:
+            owners = owners.filter(department_id=user.department_id)
+        self.filters["owner"].queryset = owners.distinct().order_by("username")
+
+    def filter_customer(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(customer__search_text__icontains=value.lower()) | Q(customer__code__iexact=value))
+
+    def filter_from(self, queryset, name, value):
+        month = month_or_none(value)
+        return queryset.filter(month__gte=month) if month else queryset
+
+    def filter_to(self, queryset, name, value):
+        month = month_or_none(value)
+        return queryset.filter(month__lte=month) if month else queryset
+
+
+class RedeemForm(forms.Form):
+    points = forms.IntegerField(label=_("Points to redeem"), min_value=1)
+    note = forms.CharField(
+        label=_("Redeemed for"), max_length=200, help_text=_("The coupon or gift, e.g. “200-yuan coupon”.")
+    )
+
+
+def max_upload_mb() -> int:
+    return int(getattr(settings, "IMPORT_MAX_UPLOAD_MB", 20))
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
+    file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most %(mb)s MB. Start from a template.") % {"mb": max_upload_mb()}

@@ -1,0 +1,97 @@
+"""Forms of the fee pages. They only parse input; the rules live in the services."""
+
+import re
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Product
+
+MONTH_PATTERN = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
+
+
+def parse_month(value: str) -> date | None:
+    """ "2026-09" (or "2026-09-01") → 1 September 2026; None when it is not a month."""
+    match = MONTH_PATTERN.match(value or "")
+    if not match:
+        return None
+    year, number = int(match.group(1)), int(match.group(2))
+    if not 1 <= number <= 12 or year < 2000:
+        return None
+    return date(year, number, 1)
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            return f"{value:%Y-%m}"
+        return super().format_value(value)
+
+
+class MonthField(forms.Field):
+    """A month as "YYYY-MM" (the browser's month picker); cleaned to its first day."""
+
+    widget = MonthInput
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, e.g. 2026-09.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value.replace(day=1)
+        month = parse_month(str(value))
+        if month is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return month
+
+
+class StatementCreateForm(forms.Form):
+    month = MonthField(label=_("Month"), required=False)
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Why do you return it?"),
+        required=False,  # the service refuses an empty comment with its own message (EXP-07)
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FeeStandardForm(forms.Form):
+    """EXP-02: a product's tiers from the first of a month."""
+
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    valid_from = MonthField(label=_("Valid from (month)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(active=True).order_by("code")
+
+
+class TierForm(forms.Form):
+    min_quantity = forms.IntegerField(label=_("From quantity"), required=False)
+    max_quantity = forms.IntegerField(label=_("To quantity"), required=False, help_text=_("empty: no limit"))
+    fee_per_unit = forms.DecimalField(label=_("Fee per unit (yuan)"), required=False, max_digits=12)
+
+    def tier(self) -> dict | None:
+        """The row as the service expects it, or None for an empty row."""
+        data = self.cleaned_data
+        if all(data.get(name) in (None, "") for name in ("min_quantity", "max_quantity", "fee_per_unit")):
+            return None
+        return {
+            "min_quantity": data.get("min_quantity"),
+            "max_quantity": data.get("max_quantity"),
+            "fee_per_unit": data.get("fee_per_unit"),
+        }
+
+
+MAX_TIERS = 6
+TierFormSet = forms.formset_factory(TierForm, extra=MAX_TIERS, max_num=MAX_TIERS, absolute_max=MAX_TIERS)
