@@ -29,7 +29,7 @@ seed: migrate
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Web on http://127.0.0.1:8000 (log in as rep1 / demo1234; admin / demo1234)."
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile --port $${PORT:-8000}
 
 lint: install
 	$(BIN)/ruff check .
