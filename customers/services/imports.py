@@ -105,6 +105,16 @@ def _fail(batch: ImportBatch, message: str) -> None:
     batch.save(update_fields=["status", "failure", "errors", "good_rows", "finished_at"])
 
 
+def import_give_up(*, batch_id: int, problem: Exception) -> None:
+    """A background job failed for good (all retries spent): say so on the batch rather than
+    leave it "checking" or "importing" forever. Nothing was written: each step is atomic."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or batch.status not in (ImportStatus.CHECKING, ImportStatus.IMPORTING):
+            return
+        _fail(batch, _failure_message(problem))
+
+
 def _notify(batch: ImportBatch, *, key: str, title, body, params: dict) -> None:
     transaction.on_commit(
         lambda: notify(

@@ -403,3 +403,20 @@ def test_cancelling_while_the_job_checks_stops_it(client_for, rep, settings, dja
     batch.refresh_from_db()
     assert batch.status == "cancelled"
     assert not Notification.objects.exists()
+
+
+def test_a_background_job_that_fails_for_good_marks_the_batch_failed(client_for, rep):
+    """CUS-12, JOB-09: once the retries are spent the batch says so instead of "importing"."""
+    from customers.models import ImportStatus
+    from customers.tasks_imports import import_apply_job
+
+    CustomerFactory(owner=rep, code="C1")
+    ProductFactory(code="P1")
+    upload(client_for(rep), "purchases", xlsx(PURCHASE_HEADER, [["C1", "P1", "2026-09", 1, 100, 0, 0, 0]]))
+    batch = latest()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.IMPORTING)
+    import_apply_job.on_failure(RuntimeError("disk full"), "task-id", (), {"batch_id": batch.pk}, None)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert batch.failure
+    assert not Purchase.objects.exists()
