@@ -2,11 +2,7 @@
 or ISO dates, loads, and calls a service; each is idempotent. Imported from complaints/tasks.py
 so Celery and `run_job` find them; the schedule is in complaints/schedules_surveys.py."""
 
-from datetime import date
-
-from django.utils import timezone
-
-from crm_project.core.jobs import job
+from crm_project.core.jobs import job, job_day
 
 from .services.surveys import scheduled_rounds_start, survey_invitations_send, survey_rounds_close_due
 
@@ -23,5 +19,5 @@ def scheduled_survey_rounds(today: str | None = None) -> int:
     """Daily: close the rounds whose time is up, then start this period's round of every
     scheduled survey that has none yet (JOB-05). Returns the number of rounds started."""
     survey_rounds_close_due()
-    day = date.fromisoformat(today) if today else timezone.localdate()
+    day = job_day(today)
     return len(scheduled_rounds_start(today=day))

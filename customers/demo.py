@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm_project.accounts.models import User
+from crm_project.workdays.calendar import add_months
 
 from . import demo_loyalty
 from .models import (
@@ -64,13 +65,6 @@ NAMES = [
 ]  # fmt: skip
 PEOPLE = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵敏", "黄磊", "周杰", "吴婷", "徐明", "孙丽"]
 REGIONS = ["广东", "上海", "北京", "浙江", "江苏", "四川", "湖北", "山东", "福建", "新加坡"]
-
-
-def _month(today: date, back: int) -> date:
-    year, month = today.year, today.month - back
-    while month <= 0:
-        year, month = year - 1, month + 12
-    return date(year, month, 1)
 
 
 @transaction.atomic
@@ -130,7 +124,7 @@ def seed(stdout=None) -> None:
                 fee_share=shares[position] if not individual else Decimal("0.00"),
             )
         for back in range(6):
-            month = _month(today, back + 1)
+            month = add_months(today.replace(day=1), -(back + 1))
             for product in rng.sample(products, k=2):
                 quantity = Decimal(rng.randint(1, 30))
                 price = Decimal(rng.choice([120, 260, 480, 900]))

@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm_project.core.models import SettingsRow
+
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 14, "decimal_places": 2}
 QUANTITY = {"max_digits": 12, "decimal_places": 2}
@@ -80,7 +82,7 @@ class Industry(models.Model):
         return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
 
 
-class CustomerSettings(models.Model):
+class CustomerSettings(SettingsRow):
     """The one settings record of this app, editable in the admin: grading weights and
     thresholds (CUS-03), visit frequencies (CUS-09), new/old (CUS-02), loyalty (CUS-13)."""
 
@@ -115,11 +117,6 @@ class CustomerSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Customer settings"))
-
-    @classmethod
-    def load(cls) -> "CustomerSettings":
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
 
     def visit_months(self, grade: str) -> int:
         return {"A": self.visit_months_a, "B": self.visit_months_b, "C": self.visit_months_c}.get(

@@ -4,11 +4,7 @@ loads, and calls a service; each is idempotent, so a retry or a second run chang
 Schedules are declared in customers/schedules.py.
 """
 
-from datetime import date
-
-from django.utils import timezone
-
-from crm_project.core.jobs import job
+from crm_project.core.jobs import job, job_day
 
 from .services.visits import visit_digest_send, visit_plan_generate
 
@@ -16,21 +12,17 @@ from .services.visits import visit_digest_send, visit_plan_generate
 # each, so Celery and `run_job` find them.
 
 
-def _day(today: str | None) -> date:
-    return date.fromisoformat(today) if today else timezone.localdate()
-
-
 @job(name="customers.generate_visit_plans")
 def generate_visit_plans(today: str | None = None, horizon_months: int = 3) -> int:
     """Daily: plan visits by grade frequency (CUS-09). Returns the number of visits added."""
-    return visit_plan_generate(today=_day(today), horizon_months=horizon_months)
+    return visit_plan_generate(today=job_day(today), horizon_months=horizon_months)
 
 
 @job(name="customers.weekly_visit_digest")
 def weekly_visit_digest(today: str | None = None) -> int:
     """Mondays: overdue visits and coming birthdays to each owner, overdue visits of the team
     to their sales managers (JOB-04, CUS-11). Returns the number of notifications sent."""
-    return visit_digest_send(today=_day(today))
+    return visit_digest_send(today=job_day(today))
 
 
 from . import tasks_imports  # noqa: E402, F401  (CUS-12: customers.import_check, customers.import_apply)

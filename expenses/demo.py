@@ -24,7 +24,7 @@ from django.utils import timezone
 from crm_project.accounts.demo import DEMO_PASSWORD
 from crm_project.accounts.models import Department, User
 from crm_project.accounts.roles import Role
-from crm_project.workdays.calendar import local_zone, next_month, nth_working_day
+from crm_project.workdays.calendar import add_months, local_zone, next_month, nth_working_day
 from customers.models import (
     Contact,
     ContactRole,
@@ -66,7 +66,7 @@ from .services.signoff import (
 )
 from .services.special_fees import special_fee_apply, special_fee_approve
 from .services.standards import StandardBook
-from .services.statements import months_back, statement_create, statement_submit
+from .services.statements import statement_create, statement_submit
 
 # product code → tiers (min, max or None, fee per unit); P-MOD-IMP is EXP-02's illustration.
 STANDARDS = {
@@ -334,10 +334,10 @@ def seed(stdout=None) -> None:
         return
     today = timezone.localdate()
     this_month = today.replace(day=1)
-    m1, m2 = months_back(this_month, 1), months_back(this_month, 2)
+    m1, m2 = add_months(this_month, -1), add_months(this_month, -2)
     products = {product.code: product for product in Product.objects.filter(code__in=STANDARDS)}
-    standards = _standards(people["finance1"], months_back(this_month, 12))
-    rep3, rep4 = _extra_reps(people["rep1"].department, products, [m1, m2, months_back(this_month, 3)])
+    standards = _standards(people["finance1"], add_months(this_month, -12))
+    rep3, rep4 = _extra_reps(people["rep1"].department, products, [m1, m2, add_months(this_month, -3)])
     people.update(rep3=rep3, rep4=rep4)
     _individuals_receive_their_fee()
     book = StandardBook()

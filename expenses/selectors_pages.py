@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from crm_project.accounts.roles import Role
-from crm_project.workdays.calendar import local_zone, next_month
+from crm_project.workdays.calendar import add_months, local_zone, next_month
 
 from .models import (
     Allocation,
@@ -28,14 +28,14 @@ from .models.common import MONEY, ZERO
 from .navigation import FEE_ROLES
 from .selectors import ledger_entry_visible_to, special_fee_visible_to, statement_visible_to
 from .services.review import signer_queue
-from .services.statements import deadlines_for, months_back
+from .services.statements import deadlines_for
 
 SIGNER_ROLES = (Role.SALES_CLERK, Role.SALES_MANAGER, Role.FINANCE)
 
 
 def previous_month(today: date | None = None) -> date:
     """The month a statement is filed for now: the one that ended last (EXP-06)."""
-    return months_back((today or timezone.localdate()).replace(day=1), 1)
+    return add_months((today or timezone.localdate()).replace(day=1), -1)
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:

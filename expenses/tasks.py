@@ -11,9 +11,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.roles import Role
-from crm_project.core.jobs import job
+from crm_project.core.jobs import job, job_day
 from crm_project.notifications.services import notify
-from crm_project.workdays.calendar import add_working_days, working_day_number
+from crm_project.workdays.calendar import add_months, add_working_days, working_day_number
 
 from .models import FeeSettings, SignerRole
 from .selectors_jobs import (
@@ -26,15 +26,11 @@ from .selectors_jobs import (
 )
 from .services.review import signers_for, waiting_for
 from .services.signoff import open_payout_work, payout_deadlines
-from .services.statements import deadlines_for, months_back
+from .services.statements import deadlines_for
 
 STATEMENTS_URL = "expenses:statement_list"
 SIGNOFF_URL = "expenses:signoff_list"
 FINANCE_URL = "expenses:finance"
-
-
-def _day(today: str | None) -> date:
-    return date.fromisoformat(today) if today else timezone.localdate()
 
 
 def _moment(value) -> str:
@@ -45,11 +41,11 @@ def _moment(value) -> str:
 def statement_reminders(today: str | None = None) -> int:
     """JOB-01: on the 1st and on the morning of the 3rd working day (EXP-06's due day), remind
     every active sales rep who has not yet handed in last month's statement."""
-    day = _day(today)
+    day = job_day(today)
     due_day = FeeSettings.load().submit_working_day
     if day.day != 1 and working_day_number(day) != due_day:
         return 0
-    month = months_back(day.replace(day=1), 1)
+    month = add_months(day.replace(day=1), -1)
     due_at, _review_due_at = deadlines_for(month)
     sent = 0
     for rep in reps_yet_to_submit(month):
@@ -76,7 +72,7 @@ def review_reminders(today: str | None = None) -> int:
     """JOB-02: from the 4th working day, every working day, remind the signers a statement is
     waiting for (EXP-07); once its review due moment (end of the 8th working day) has passed,
     tell the sales director(s) of the rep's department, once per statement and review round."""
-    day = _day(today)
+    day = job_day(today)
     number = working_day_number(day)
     remind_today = number is not None and number > FeeSettings.load().submit_working_day
     sent = 0
@@ -158,8 +154,8 @@ def payout_reminders(today: str | None = None) -> int:
     remind those still open: reps with sheets to pay out (or none drawn up yet), reps with
     sheets not confirmed or not handed in, and finance while handed-in sheets wait. Overdue
     work from earlier months is included."""
-    day = _day(today)
-    this_month = payout_deadlines(months_back(day.replace(day=1), 1))
+    day = job_day(today)
+    this_month = payout_deadlines(add_months(day.replace(day=1), -1))
     steps_today = [step for step in PAYOUT_STEPS if day in reminder_days(getattr(this_month, step))]
     if not steps_today:
         return 0

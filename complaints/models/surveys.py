@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm_project.core.models import SettingsRow
 from customers.models import Contact, Customer
 
 
@@ -18,7 +19,7 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", _("free text")
 
 
-class SurveySettings(models.Model):
+class SurveySettings(SettingsRow):
     """SUR-01 … SUR-03 settings: link lifetime, the schedule of rounds and the low score."""
 
     link_days = models.PositiveSmallIntegerField(_("links valid for (days)"), default=30)
@@ -33,11 +34,6 @@ class SurveySettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Survey settings"))
-
-    @classmethod
-    def load(cls) -> "SurveySettings":
-        row, _created = cls.objects.get_or_create(pk=1)
-        return row
 
 
 class Survey(models.Model):

@@ -6,11 +6,13 @@ through `notify()`, whose de-duplication key makes a second run harmless. A sche
 is started by beat daily or more often and decides itself whether today is a deadline.
 """
 
+from datetime import date
 from importlib import import_module
 from importlib.util import find_spec
 
 from celery import shared_task
 from django.apps import apps
+from django.utils import timezone
 
 JOB_OPTIONS = {
     "acks_late": True,
@@ -23,6 +25,11 @@ JOB_OPTIONS = {
 }
 
 registry: dict[str, object] = {}
+
+
+def job_day(today: str | None) -> date:
+    """A job's `today` argument: an ISO date (tests, `run_job`), or the local date when beat runs it."""
+    return date.fromisoformat(today) if today else timezone.localdate()
 
 
 def job(*, name: str, **options):

@@ -19,3 +19,15 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} · {self.user} · {self.row_count}"
+
+
+class SettingsRow(models.Model):
+    """An app's one settings record, editable in the admin; `load()` creates it on first use."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls):
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row

@@ -4,6 +4,7 @@ Deadlines everywhere come from here, never from `date + timedelta(days=…)`. Co
 are read from the table; a year without a `CalendarYear` row falls back to Monday–Friday.
 """
 
+import calendar as month_grid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -107,6 +108,22 @@ def working_day_deadline(year: int, month: int, n: int) -> datetime:
     """The end of the n-th working day of the month: e.g. statements are due at
     working_day_deadline(y, m, 3) (EXP-06)."""
     return end_of_working_day(nth_working_day(year, month, n))
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, month_grid.monthrange(year, month)[1]))
+
+
+def working_day_on_or_before(year: int, month: int, day: int) -> date:
+    """The last working day on or before the `day`-th of the month (clamped to its last day);
+    for deadlines set as a day of the month, e.g. payouts by the 18th (EXP-11)."""
+    target = date(year, month, min(day, month_grid.monthrange(year, month)[1]))
+    days = working_days_between(date(year, month, 1), target)
+    return days[-1] if days else target
 
 
 def next_month(year: int, month: int) -> tuple[int, int]:

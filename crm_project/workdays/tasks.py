@@ -1,13 +1,10 @@
-from datetime import date
-
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.roles import Role
-from crm_project.core.jobs import job
+from crm_project.core.jobs import job, job_day
 from crm_project.notifications.services import notify
 
 from .selectors import unconfirmed_years
@@ -25,7 +22,7 @@ def administrators():
 def calendar_coverage_reminder(today: str | None = None) -> int:
     """Weekly, while this or next year's holidays are unconfirmed, remind administrators
     that deadlines in it fall back to Monday–Friday (CAL-01). Idempotent per ISO week."""
-    day = date.fromisoformat(today) if today else timezone.localdate()
+    day = job_day(today)
     iso_year, iso_week, _weekday = day.isocalendar()
     sent = 0
     for year in unconfirmed_years(day):

@@ -25,6 +25,7 @@ from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.notifications.services import notify
+from crm_project.workdays.calendar import add_months
 
 from ..models import Contact, Customer, CustomerSettings, CustomerStatus, Visit, VisitStatus
 from ..permissions import SALES_ROLES, can_edit_customer
@@ -36,14 +37,6 @@ GENERATE_CHUNK = 2000
 # never filled twice. Any constant unique to this purpose will do.
 GENERATE_LOCK = 0x43555309
 DIGEST_MAX_LINES = 50
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or earlier), clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- who may do what -------------------------------------------------------------------------

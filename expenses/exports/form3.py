@@ -4,15 +4,13 @@ and the signature cells 申请人 / 销售部经理 / 销售总监 / 财务部 f
 The small layout helpers here are shared with 附表4 (form4.py)."""
 
 import io
-from datetime import datetime
 from decimal import Decimal
 
 from django.http import FileResponse
-from django.utils import timezone
 from openpyxl import Workbook
 
 from crm_project.core.models import ExportLog
-from crm_project.core.paper_forms import LEFT, PaperForm
+from crm_project.core.paper_forms import LEFT, PaperForm, local_text
 
 from ..models import SpecialFeeApplication, SpecialFeeStatus
 from ..models.common import FEN
@@ -76,10 +74,6 @@ def _integer_upper(number: int) -> str:
     return result
 
 
-def local(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def form3_workbook(application: SpecialFeeApplication) -> Workbook:
     """`application` comes with its rep, customer and approvers."""
     workbook = Workbook()
@@ -123,9 +117,9 @@ def form3_workbook(application: SpecialFeeApplication) -> Workbook:
     filed = application.filed_on.isoformat()
     signatures = [
         ("申请人", rep, filed),
-        ("销售部经理", application.manager, local(application.manager_at)),
-        ("销售总监", application.director, local(application.director_at)),
-        ("财务部", application.finance, local(application.finance_at)),
+        ("销售部经理", application.manager, local_text(application.manager_at)),
+        ("销售总监", application.director, local_text(application.director_at)),
+        ("财务部", application.finance, local_text(application.finance_at)),
     ]
     for label, person, moment in signatures:
         row += 1
@@ -135,7 +129,7 @@ def form3_workbook(application: SpecialFeeApplication) -> Workbook:
         sheet.row_dimensions[row].height = 26
     row += 1
     out.put(row, 1, "付款时间", bold=True)
-    out.put(row, 2, local(application.paid_at), to_col=6, align=LEFT)
+    out.put(row, 2, local_text(application.paid_at), to_col=6, align=LEFT)
     out.finish(row)
     return workbook
 

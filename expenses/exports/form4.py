@@ -14,10 +14,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from crm_project.core.models import ExportLog
-from crm_project.core.paper_forms import LEFT, PaperForm
+from crm_project.core.paper_forms import LEFT, PaperForm, local_text
 
 from ..models import SignoffMethod, SignoffSheet
-from .form3 import YUAN, local, rmb_upper
+from .form3 import YUAN, rmb_upper
 
 WIDTHS = [18, 20, 14, 20]
 METHOD_ZH = {SignoffMethod.LINK: "个人链接确认", SignoffMethod.PAPER: "纸质签收表(已上传)"}
@@ -56,12 +56,13 @@ def _write_sheet(out: PaperForm, sheet: SignoffSheet) -> None:
     out.put(8, 3, "日期", bold=True)
     out.put(8, 4, "方式 / 备注", bold=True)
     rows = [
-        ("签收人", contact.name if sheet.confirmed_at else "", local(sheet.confirmed_at),
+        ("签收人", contact.name if sheet.confirmed_at else "", local_text(sheet.confirmed_at),
          METHOD_ZH.get(sheet.method, "")),
-        ("经办人(付款)", sheet.payer.display_name if sheet.paid_at else "", local(sheet.paid_at), ""),
+        ("经办人(付款)", sheet.payer.display_name if sheet.paid_at else "", local_text(sheet.paid_at), ""),
         ("销售部经理抽查", sheet.spot_checked_by.display_name if sheet.spot_checked_by else "",
-         local(sheet.spot_checked_at), ""),
-        ("财务部核销", sheet.written_off_by.display_name if sheet.written_off_by else "", local(sheet.written_off_at),
+         local_text(sheet.spot_checked_at), ""),
+        ("财务部核销", sheet.written_off_by.display_name if sheet.written_off_by else "",
+         local_text(sheet.written_off_at),
          f"核销金额 ¥{sheet.written_off_amount:,.2f}" if sheet.written_off_amount is not None else ""),
     ]  # fmt: skip
     row = 8
@@ -74,7 +75,7 @@ def _write_sheet(out: PaperForm, sheet: SignoffSheet) -> None:
         out.sheet.row_dimensions[row].height = 28
     row += 1
     out.put(row, 1, "交财务日期", bold=True)
-    out.put(row, 2, local(sheet.submitted_to_finance_at), to_col=4, align=LEFT)
+    out.put(row, 2, local_text(sheet.submitted_to_finance_at), to_col=4, align=LEFT)
     out.finish(row)
 
 

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm_project.core.models import SettingsRow
+
 from .common import MONEY
 
 
@@ -12,7 +14,7 @@ class CollectionMode(models.TextChoices):
     ALL_OR_NOTHING = "all_or_nothing", _("all or nothing")
 
 
-class FeeSettings(models.Model):
+class FeeSettings(SettingsRow):
     """The policy's figures an administrator may change (EXP-04, EXP-06, EXP-07, EXP-10, EXP-11)."""
 
     collection_mode = models.CharField(
@@ -35,8 +37,3 @@ class FeeSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Rapport-fee settings"))
-
-    @classmethod
-    def load(cls) -> "FeeSettings":
-        row, _created = cls.objects.get_or_create(pk=1)
-        return row

@@ -35,7 +35,11 @@ from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.notifications.services import notify
-from crm_project.workdays.calendar import end_of_working_day, next_month, working_days_between
+from crm_project.workdays.calendar import (
+    end_of_working_day,
+    next_month,
+    working_day_on_or_before,
+)
 from customers.models import Product
 
 from ..models import (
@@ -75,22 +79,14 @@ class PayoutDeadlines:
         return end_of_working_day(getattr(self, step))
 
 
-def _by_day(year: int, month: int, day: int) -> date:
-    """The last working day on or before the `day`-th of the month."""
-    last_day = (date(year, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    target = date(year, month, min(day, last_day.day))
-    days = working_days_between(date(year, month, 1), target)
-    return days[-1] if days else target
-
-
 def payout_deadlines(month: date) -> PayoutDeadlines:
     """The payout, sign-off-sheet and write-off deadlines for a statement month (EXP-11)."""
     fee_settings = FeeSettings.load()
     year, number = next_month(month.year, month.month)
     return PayoutDeadlines(
-        payout=_by_day(year, number, fee_settings.payout_day),
-        sheets=_by_day(year, number, fee_settings.sheets_day),
-        writeoff=_by_day(year, number, fee_settings.writeoff_day),
+        payout=working_day_on_or_before(year, number, fee_settings.payout_day),
+        sheets=working_day_on_or_before(year, number, fee_settings.sheets_day),
+        writeoff=working_day_on_or_before(year, number, fee_settings.writeoff_day),
     )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
-from crm_project.workdays.calendar import next_month, working_day_deadline
+from crm_project.workdays.calendar import add_months, next_month, working_day_deadline
 from customers.models import Contact, Customer, Purchase
 
 from ..models import (
@@ -38,13 +38,6 @@ CARRY_OVER_MONTHS = 12
 
 def month_start(value: date) -> date:
     return value.replace(day=1)
-
-
-def months_back(month: date, count: int) -> date:
-    year, number = month.year, month.month - count
-    while number <= 0:
-        year, number = year - 1, number + 12
-    return date(year, number, 1)
 
 
 def deadlines_for(month: date) -> tuple:
@@ -79,7 +72,7 @@ def compute_lines(*, rep: User, month: date, book: StandardBook, exclude_stateme
     queries whatever the number of customers."""
     mode = FeeSettings.load().collection_mode
     customers = Customer.objects.filter(owner=rep)
-    first = months_back(month, CARRY_OVER_MONTHS)
+    first = add_months(month, -CARRY_OVER_MONTHS)
     purchases = (
         Purchase.objects.filter(customer__in=customers, month__gte=first, month__lte=month)
         .values("customer_id", "product_id", "month")
