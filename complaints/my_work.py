@@ -1,10 +1,11 @@
 """The complaints waiting for someone, on "My work" (DSH-02): customer service sees every open
-complaint, a department (its head and staff) those assigned to it; soonest target first.
-Imported from ComplaintsConfig.ready()."""
+complaint, a department (its head and staff) those assigned to it, management (read-only) every
+open one as an overview; soonest target first. Imported from ComplaintsConfig.ready()."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm_project.accounts.access import sees_everything
 from crm_project.accounts.roles import Role
 from crm_project.core.navigation import WorkPanel, panels
 
@@ -18,9 +19,9 @@ SHOWN = 8
 def open_complaints(request) -> dict:
     user = request.user
     queryset = with_flags(complaint_visible_to(user)).exclude(status=ComplaintStatus.CLOSED)
-    if not is_customer_service(user):
+    if not (is_customer_service(user) or sees_everything(user)):
         mine = Q(department__head=user)
-        if user.department_id and not user.has_role(Role.MANAGEMENT):
+        if user.department_id:
             mine |= Q(department_id=user.department_id)
         queryset = queryset.filter(mine)
     rows = list(queryset.select_related("customer", "department").order_by("solution_due_at", "pk")[: SHOWN + 1])
@@ -28,8 +29,7 @@ def open_complaints(request) -> dict:
 
 
 def _panel_visible(user) -> bool:
-    # Management reads the list; nothing waits for it.
-    return user.is_superuser or user.has_role(Role.CUSTOMER_SERVICE, Role.SPECIALIST) or heads_a_department(user)
+    return sees_everything(user) or user.has_role(Role.CUSTOMER_SERVICE, Role.SPECIALIST) or heads_a_department(user)
 
 
 panels.add(

@@ -168,7 +168,7 @@ def statement_page(statement: Statement, *, user) -> StatementPage:
         signature.role: signature
         for signature in Signature.objects.filter(statement=statement, cycle=statement.cycle).select_related("user")
     }
-    events = list(ReviewEvent.objects.filter(statement=statement).select_related("user").order_by("at", "pk"))
+    events = list(ReviewEvent.objects.filter(statement=statement).select_related("user").order_by("pk"))
     special_fees = list(special_fees_for(statement, user=user))
     return StatementPage(
         statement=statement,

@@ -144,7 +144,9 @@ class ComplaintEvent(models.Model):
     class Meta:
         verbose_name = _("complaint step")
         verbose_name_plural = _("complaint steps")
-        ordering = ["complaint", "at", "pk"]
+        # In the order the steps were taken: by the row's sequence, not by `at`, which a retry,
+        # a clock step or a test's travel can repeat or put out of order.
+        ordering = ["complaint", "pk"]
 
     def __str__(self) -> str:
         return f"{self.complaint} → {self.to_status}"

@@ -22,9 +22,12 @@ def new_status_token() -> tuple[str, str]:
 
 def due_dates(severity: str, start: datetime) -> tuple[datetime, datetime]:
     """CMP-04: first response within the standard's working hours, solution by the end of the
-    n-th working day, both on the working-day calendar."""
+    n-th working day, both on the working-day calendar. A solution is also a response, so the
+    response is never due after the solution (an urgent complaint's 24 working hours can
+    outlast its one working day)."""
     standard = service_standard_for(severity)
-    return add_working_hours(start, standard.response_hours), add_working_days_at(start, standard.solution_days)
+    solution_due = add_working_days_at(start, standard.solution_days)
+    return min(add_working_hours(start, standard.response_hours), solution_due), solution_due
 
 
 def record_step(complaint: Complaint, *, user, from_status: str, note: str = "") -> ComplaintEvent:

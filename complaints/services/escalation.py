@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
+from crm_project.accounts.selectors import active_users_with_role
 from crm_project.notifications.services import notify
 
 from ..models import Complaint, ComplaintStatus, Escalation
@@ -24,7 +25,7 @@ TARGET_TITLES = {
 
 def _fallback_recipients() -> list[User]:
     """Without a department head, general management hears of the breach."""
-    return list(User.objects.filter(groups__name=Role.MANAGEMENT.value, is_active=True).order_by("pk").distinct())
+    return list(active_users_with_role(Role.MANAGEMENT))
 
 
 def _escalate(complaint: Complaint, target: str, recipients: list[User]) -> bool:

@@ -260,7 +260,7 @@ def _round_start(complaint: Complaint):
         return complaint.received_at
     last_reopen = (
         ComplaintEvent.objects.filter(complaint=complaint, from_status=S.CLOSED, to_status=S.INVESTIGATING)
-        .order_by("-at", "-pk")
+        .order_by("-pk")
         .values_list("at", flat=True)
         .first()
     )

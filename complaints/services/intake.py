@@ -6,10 +6,15 @@ import ipaddress
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from crm_project.accounts.roles import Role
+from crm_project.accounts.selectors import active_users_with_role
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.notifications.services import notify
 from customers.models import Contact, Customer
 
 from ..models import Channel, Complaint, ComplaintCategory, ComplaintStatus, Severity
@@ -178,7 +183,7 @@ def complaint_submit_public(
         "text": _clean(text, label=_("your complaint"), field="text", limit=TEXT_MAX, required=True),
     }
     with transaction.atomic():
-        return _create(
+        complaint, token = _create(
             actor=None,
             channel=Channel.WEB,
             customer=None,
@@ -188,6 +193,27 @@ def complaint_submit_public(
             received_at=timezone.now(),
             address=address,
             **cleaned,
+        )
+        transaction.on_commit(lambda: _tell_customer_service(complaint))
+    return complaint, token
+
+
+def _tell_customer_service(complaint: Complaint) -> None:
+    """CMP-01: nobody watches the public form, so customer service hears of each complaint at once."""
+    for person in active_users_with_role(Role.CUSTOMER_SERVICE):
+        notify(
+            recipient=person,
+            key=f"complaint-received:{complaint.pk}:{person.pk}",
+            kind="complaint",
+            title=gettext_lazy("New complaint %(reference)s from the public form"),
+            body=gettext_lazy("%(name)s (%(company)s): %(text)s"),
+            params={
+                "reference": complaint.reference,
+                "name": complaint.complainant_name,
+                "company": complaint.complainant_company or "—",
+                "text": complaint.text[:200],
+            },
+            url=reverse("complaints:complaint_detail", args=[complaint.pk]),
         )
 
 

@@ -98,7 +98,7 @@ def _detail_context(request, complaint, *, bound=None, bound_action: str = "") -
         "customer_visible": customer_visible,
         "action_error": action_error,
         "targets": complaint_targets(complaint),
-        "events": complaint.events.select_related("user").order_by("at", "pk"),
+        "events": complaint.events.select_related("user").order_by("pk"),
         "escalations": complaint.escalations.select_related("escalated_to").order_by("escalated_at"),
         "actions": actions,
         "classify_form": classify_form,

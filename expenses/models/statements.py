@@ -143,7 +143,7 @@ class Signature(models.Model):
     class Meta:
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
-        ordering = ["statement", "cycle", "signed_at"]
+        ordering = ["statement", "cycle", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["statement", "cycle", "role"], name="one_signature_per_role_and_round"),
             models.UniqueConstraint(fields=["statement", "cycle", "user"], name="nobody_signs_twice_in_a_round"),
@@ -174,7 +174,9 @@ class ReviewEvent(models.Model):
     class Meta:
         verbose_name = _("review event")
         verbose_name_plural = _("review events")
-        ordering = ["statement", "at", "pk"]
+        # In the order the steps were taken: by the row's sequence, not by `at`, which a retry,
+        # a clock step or a test's travel can repeat or put out of order.
+        ordering = ["statement", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.user}"

@@ -134,9 +134,14 @@ def test_assignment_needs_a_department_and_proposal_needs_a_solution(at, service
         complaint_propose(actor=quality_head, complaint=complaint, solution=" ")
 
 
-def test_a_dissatisfied_customer_reopens_it_with_new_targets(at, service, quality_head):
+def test_a_dissatisfied_customer_reopens_it_with_new_targets(service, quality_head, quality, customer):
     """CMP-03, CMP-04: closed → investigating with a reason; the targets start again from now."""
-    complaint = at("closed")
+    with time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)):
+        complaint = complaint_log(
+            actor=service, channel="hotline", customer=customer, complainant_name="王主管", complainant_contact="139",
+            text="传感器外壳开裂", category="quality",
+        )  # fmt: skip
+        complaint = walk(complaint, "closed", service=service, handler=quality_head, department=quality)
     with pytest.raises(DomainError, match="why"):
         complaint_reopen(actor=service, complaint=complaint, reason="")
     now = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)  # a Tuesday

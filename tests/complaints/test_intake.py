@@ -3,7 +3,7 @@ calendar (CMP-04), status tokens, matching a public complaint to a customer, and
 complaint on the customer's timeline and in the grade proposal."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -42,8 +42,9 @@ def _log(actor, **overrides):
     return complaint_log(**data)
 
 
-def test_it_logs_a_complaint_with_reference_targets_step_and_status_token(service, customer, contact):
-    """CMP-01, CMP-03, CMP-04"""
+def test_it_logs_a_complaint_with_reference_targets_step_and_status_token(service, customer, contact, time_machine):
+    """CMP-01, CMP-03, CMP-04: the reference carries the year it was received in."""
+    time_machine.move_to("2026-11-16 10:00 +0800")
     complaint = _log(service, customer=customer, contact=contact, category="quality")
     assert re.fullmatch(r"TS-2026-\d{6}", complaint.reference)
     assert complaint.status == "received" and complaint.received_by == service
@@ -69,15 +70,29 @@ def test_it_counts_the_targets_in_working_hours_and_days_on_the_2026_calendar(se
     """CMP-04, CAL-01: received Wednesday 30 September 2026 at 15:00; 1–7 October are holidays
     and Saturday 10 October is a make-up working day. 24 working hours (09:00–18:00) run out
     on Saturday 10 October at 12:00; 5 working days end on Tuesday 13 October at 18:00; an
-    urgent complaint's solution is due at the end of the next working day, 8 October."""
+    urgent complaint's solution is due at the end of the next working day, 8 October, and its
+    first response no later than that."""
     received = datetime(2026, 9, 30, 15, 0, tzinfo=SHANGHAI)
     with time_machine.travel(datetime(2026, 9, 30, 15, 30, tzinfo=SHANGHAI), tick=False):
         normal = _log(service, received_at=received)
         urgent = _log(service, received_at=received, severity="urgent")
     assert normal.response_due_at == datetime(2026, 10, 10, 12, 0, tzinfo=SHANGHAI)
     assert normal.solution_due_at == datetime(2026, 10, 13, 18, 0, tzinfo=SHANGHAI)
-    assert urgent.response_due_at == datetime(2026, 10, 10, 12, 0, tzinfo=SHANGHAI)
+    assert urgent.response_due_at == datetime(2026, 10, 8, 18, 0, tzinfo=SHANGHAI)
     assert urgent.solution_due_at == datetime(2026, 10, 8, 18, 0, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize("severity", ["normal", "urgent"])
+def test_the_first_response_is_never_due_after_the_solution(service, severity):
+    """CMP-04: seen before the fix — an urgent complaint received Wednesday 2 December 2026 at
+    15:00 had its response due 4 December 15:00 but its solution 3 December 18:00. Checked for
+    every hour of a fortnight, holidays and weekends included."""
+    start = datetime(2026, 9, 28, 0, 0, tzinfo=SHANGHAI)
+    for hour in range(0, 14 * 24, 5):
+        received = start + timedelta(hours=hour)
+        with time_machine.travel(received + timedelta(minutes=1), tick=False):
+            complaint = _log(service, received_at=received, severity=severity)
+        assert complaint.response_due_at <= complaint.solution_due_at, received
 
 
 def test_the_service_standard_is_a_setting(service):

@@ -222,3 +222,20 @@ def test_my_work_lists_the_open_complaints_of_my_department(client_for, quality,
     assert ours.reference in html and other.reference not in html and "TS-2026-300003" not in html
     html = client_for(service).get("/").content.decode()
     assert ours.reference in html and other.reference in html
+
+
+def test_management_sees_every_open_complaint_on_my_work(client_for, gm, quality, customer):
+    """DSH-02, ORG-02: the general manager, who heads the Management department, sees the
+    company's open complaints (read-only), not "none" while they are open."""
+    gm.department.head = gm
+    gm.department.save(update_fields=["head"])
+    open_ones = [
+        ComplaintFactory(department=quality, status="assigned", reference="TS-2026-400001"),
+        ComplaintFactory(customer=customer, reference="TS-2026-400002"),
+    ]
+    ComplaintFactory(
+        department=quality, status="closed", root_cause="x", preventive_action="y", reference="TS-2026-400003"
+    )
+    html = client_for(gm).get("/").content.decode()
+    assert 'id="panel-open_complaints"' in html and "No open complaints." not in html
+    assert all(complaint.reference in html for complaint in open_ones) and "TS-2026-400003" not in html

@@ -211,8 +211,9 @@ def test_the_list_runs_a_constant_number_of_queries(client_for, rep):
     assert len(five) == len(fifty)
 
 
-def test_the_purchases_tab_sums_the_last_12_months_in_sql(client_for, rep, settings):
+def test_the_purchases_tab_sums_the_last_12_months_in_sql(client_for, rep, time_machine):
     """CUS-10: amount, returns, net sales and collected by month, with the chart's data."""
+    time_machine.move_to("2026-11-16 10:00 +0800")
     customer = CustomerFactory(owner=rep)
     PurchaseFactory(
         customer=customer, month=date(2026, 9, 1), amount=Decimal("1000.00"), returned_quantity=Decimal("1"),
