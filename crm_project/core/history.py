@@ -43,8 +43,10 @@ def _display(record, model_field) -> str:
 
 
 def history_entries(obj: Model, *, limit: int = 50) -> list[HistoryEntry]:
-    """Newest first. Two queries whatever the number of entries."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    """Newest first. Two queries whatever the number of entries. Ordered by the snapshot's
+    sequence, not its date: each entry is diffed against the one before it, and a clock can
+    repeat or step back (a retry, NTP, a test's travel) while the sequence cannot."""
+    records = list(obj.history.select_related("history_user").order_by("-history_id")[: limit + 1])
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

@@ -94,7 +94,7 @@ def visit_complete_view(request, pk: int):
                 return HttpResponseRedirect(_visits_tab(visit.customer_id))
     cancelled = None
     if visit.status == VisitStatus.CANCELLED:
-        cancelled = visit.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+        cancelled = visit.history.select_related("history_user").order_by("-history_id").first()
     context = {
         "visit": visit,
         "cancelled": cancelled,
