@@ -43,7 +43,7 @@ def test_links_in_e_mails_follow_the_port_it_serves_on():
     on_lan = _settings(HOST="192.168.10.5", PORT="8765")
     assert on_lan["SITE_URL"] == "http://192.168.10.5:8765"
     assert {"127.0.0.1", "localhost", "192.168.10.5"} <= set(on_lan["ALLOWED_HOSTS"])
-    assert _settings(HOST="0.0.0.0", PORT="9000")["SITE_URL"] == "http://127.0.0.1:9000"
+    assert _settings(HOST="0.0.0.0", PORT="9000")["SITE_URL"] == "http://127.0.0.1:9000"  # noqa: S104
     behind_proxy = _settings(PORT="8765", SITE_URL="https://crm.example.com")
     assert behind_proxy["SITE_URL"] == "https://crm.example.com"
 
