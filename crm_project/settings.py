@@ -205,6 +205,10 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# `manage.py backup` writes dated folders here; pg_dump/pg_restore of the server's major version
+# are looked for in PG_BIN_DIR, then /usr/lib/postgresql/<major>/bin, then PATH.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
+PG_BIN_DIR = env("PG_BIN_DIR", "")
 
 # --- E-mail --------------------------------------------------------------------------------
 EMAIL_BACKEND = env(
