@@ -1,11 +1,17 @@
-# The two commands: `make run` (web + worker + beat with demo data) and `make test`.
+# The two commands: `make run` (web + worker + beat with demo data, as in production) and `make test`.
+# `make dev` is the auto-reloading debug server instead; `make backup` / `make restore FROM=…`.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 export DJANGO_SETTINGS_MODULE := crm_project.settings
 
-.PHONY: run test test-at install services migrate seed lint messages vendor bench clean
+.PHONY: run dev test test-at install services migrate seed lint messages vendor bench backup restore clean
+
+# The address the web process really serves on, from the settings (HOST, PORT, SITE_URL). It is
+# handed to every process: honcho gives the worker and beat PORT+100 and PORT+200.
+SITE_URL_FROM_SETTINGS = $(PY) -c 'from crm_project.settings import SITE_URL; print(SITE_URL)'
+HONCHO = PATH=$(CURDIR)/$(BIN):$$PATH SITE_URL="$$($(SITE_URL_FROM_SETTINGS))" $(BIN)/honcho
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -26,10 +32,27 @@ migrate: services
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# As in production: DEBUG off, gunicorn, hashed and compressed static files, the app's error pages.
+run: export DEBUG ?= false
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Web on http://127.0.0.1:8000 (log in as rep1 / demo1234; admin / demo1234)."
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile --port $${PORT:-8000}
+	@echo "Web on $$($(SITE_URL_FROM_SETTINGS)) (log in as rep1 / demo1234; admin / demo1234)."
+	$(HONCHO) start -f Procfile --port $${PORT:-8000}
+
+# The debug server: DEBUG on, reloads on every change, static files straight from static/.
+dev: export DEBUG ?= true
+dev: seed
+	@echo "Debug server on $$($(SITE_URL_FROM_SETTINGS)) (log in as rep1 / demo1234; admin / demo1234)."
+	$(HONCHO) start -f Procfile.dev --port $${PORT:-8000}
+
+# A dated folder under BACKUP_DIR (default backups/): database.dump, media.tar.gz, manifest.json.
+backup: services
+	$(PY) manage.py backup
+
+# Into DATABASE_URL and MEDIA_ROOT; refuses a database or media folder with data unless FORCE=1.
+restore: services
+	@test -n "$(FROM)" || { echo "Usage: make restore FROM=backups/<folder> [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FROM)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 lint: install
 	$(BIN)/ruff check .
@@ -50,8 +73,11 @@ messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
+# Each benchmark loads its own database; SCALE=0.1 for a tenth of the data (bench/README.md).
+SCALE ?= 1
 bench: services
-	$(PY) bench/run.py
+	$(PY) bench/customers.py --scale $(SCALE)
+	$(PY) bench/statements.py --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

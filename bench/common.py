@@ -30,6 +30,8 @@ def setup_django(database: str) -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     print(f"migrated {database} in {time.perf_counter() - started:.1f} s")
+    # Without DEBUG, pages link the hashed files of collectstatic's manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def insert_select(cursor, model, exprs: dict[str, str], source: str) -> int:

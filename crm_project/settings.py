@@ -43,7 +43,19 @@ if PRODUCTION:
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz")
 DEBUG = env_bool("DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
+
+# --- Where it serves, and its share of a Redis ----------------------------------------------
+# HOST and PORT are what the Procfile binds to; the development hosts and the links in e-mails
+# follow them, so `PORT=8765 make run` mails links to :8765. Behind a proxy, set SITE_URL.
+HOST = env("HOST", "127.0.0.1")
+PORT = env_int("PORT", 8000)
+_LINK_HOST = "127.0.0.1" if HOST in {"", "0.0.0.0", "::"} else f"[{HOST}]" if ":" in HOST else HOST  # noqa: S104
+SITE_URL = env("SITE_URL", f"http://{_LINK_HOST}:{PORT}")
+# One name prefixes the cache keys, the broker's keys and the task queue, so installations
+# sharing a Redis (or one Redis database) never read each other's keys or jobs.
+REDIS_NAMESPACE = env("REDIS_NAMESPACE", "crm")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else f"127.0.0.1,localhost,[::1],testserver,{_LINK_HOST}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -132,7 +144,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "crm"),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", REDIS_NAMESPACE),
     }
 }
 
@@ -177,20 +189,26 @@ WORKDAY_START = env("WORKDAY_START", "09:00")
 
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Without DEBUG (production, `make run`) pages link hashed, compressed files that
+        # `collectstatic` wrote; the debug server serves the source folders as they change.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# `manage.py backup` writes dated folders here; pg_dump/pg_restore of the server's major version
+# are looked for in PG_BIN_DIR, then /usr/lib/postgresql/<major>/bin, then PATH.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
+PG_BIN_DIR = env("PG_BIN_DIR", "")
 
 # --- E-mail --------------------------------------------------------------------------------
 EMAIL_BACKEND = env(
@@ -206,7 +224,6 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
@@ -216,7 +233,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "global_keyprefix": f"{REDIS_NAMESPACE}:"}
+CELERY_TASK_DEFAULT_QUEUE = REDIS_NAMESPACE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
