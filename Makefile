@@ -73,11 +73,10 @@ messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
-# Each benchmark loads its own database; SCALE=0.1 for a tenth of the data (bench/README.md).
-SCALE ?= 1
+# Each benchmark loads its own database and prints its figures (bench/README.md for the options).
 bench: services
-	$(PY) bench/customers.py --scale $(SCALE)
-	$(PY) bench/statements.py --scale $(SCALE)
+	$(PY) bench/customers.py
+	$(PY) bench/statements.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
