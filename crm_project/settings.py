@@ -229,7 +229,7 @@ LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", 25)
 # the check and the import run in the background; files over the limits are refused (the row
 # limit counts blank rows too, the unpacked size is read from the zip before opening it).
 IMPORT_BACKGROUND_THRESHOLD = env_int("IMPORT_BACKGROUND_THRESHOLD", 10_000)
-IMPORT_BACKGROUND_UNPACKED_MB = env_int("IMPORT_BACKGROUND_UNPACKED_MB", 5)
+IMPORT_BACKGROUND_UNPACKED_MB = env_int("IMPORT_BACKGROUND_UNPACKED_MB", 4)
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 100)

@@ -29,6 +29,9 @@ from . import NOTES_SHEET, Column, FileProblem, ImportCancelled, cell_text, norm
 READ_PROGRESS_EVERY = 1000
 MB = 1024 * 1024
 NAMES_SHOWN = 10
+# An import needs one sheet; a workbook of thousands of parts (sheets, pictures) takes seconds
+# just to open, as openpyxl looks into every sheet.
+MAX_PARTS = 1000
 
 
 def max_upload_mb() -> int:
@@ -51,7 +54,7 @@ def background_threshold() -> int:
 def background_unpacked_mb() -> int:
     """A workbook unpacking to more than this is checked in the background whatever its rows:
     opening it (shared strings, wide rows) would hold up a web worker."""
-    return int(getattr(settings, "IMPORT_BACKGROUND_UNPACKED_MB", 5))
+    return int(getattr(settings, "IMPORT_BACKGROUND_UNPACKED_MB", 4))
 
 
 def not_a_workbook() -> FileProblem:
@@ -71,11 +74,20 @@ def unpacked_size(handle) -> int:
     """The bytes the workbook unpacks to, from its zip directory; refused over the limit."""
     try:
         with zipfile.ZipFile(handle) as archive:
-            size = sum(member.file_size for member in archive.infolist())
+            members = archive.infolist()
     except Exception:  # not a zip, or a broken one: the same thing to the user
         raise not_a_workbook() from None
     finally:
         handle.seek(0)
+    if len(members) > MAX_PARTS:
+        raise FileProblem(
+            _(
+                "This workbook has more than %(max)s parts (sheets, pictures and the like). Copy the data into a "
+                "new workbook, or start from the template."
+            )
+            % {"max": MAX_PARTS}
+        )
+    size = sum(member.file_size for member in members)
     if size > max_unpacked_mb() * MB:
         raise FileProblem(
             _(

@@ -137,6 +137,14 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_opened(clie
     assert "unpacks to more than 1 MB" in client.get(f"/customers/imports/{batch.pk}/").content.decode()
 
 
+def test_a_workbook_of_thousands_of_parts_is_refused_before_it_is_opened(client_for, rep):
+    """CUS-12: openpyxl looks into every sheet when it opens a workbook; an import needs one."""
+    parts = {f"xl/media/part{n}.bin": b"" for n in range(1000)}
+    upload(client_for(rep), "customers", rewritten(two_customers(), add=parts))
+    batch = latest()
+    assert batch.status == ImportStatus.FAILED and "more than 1000 parts" in batch.failure
+
+
 def test_a_workbook_that_unpacks_to_more_than_the_request_may_read_is_checked_in_the_background(
     client_for, rep, settings, django_capture_on_commit_callbacks
 ):
