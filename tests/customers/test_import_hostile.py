@@ -347,3 +347,24 @@ def test_an_import_left_checking_or_importing_by_a_lost_worker_is_failed_by_the_
         batch.refresh_from_db()
         assert batch.status == ImportStatus.FAILED and "interrupted" in batch.failure
     assert Notification.objects.filter(recipient=rep).count() == 2
+
+
+def test_a_job_past_its_time_limit_fails_the_batch_with_that_reason(
+    client_for, rep, clerk, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """CUS-12, JOB-09: the worker's soft time limit ends the step; the batch says why."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def too_slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded
+
+    settings.IMPORT_BACKGROUND_THRESHOLD = 1
+    CustomerFactory(owner=rep, code="C1")
+    ProductFactory(code="P1")
+    monkeypatch.setattr(PurchaseImporter, "check", too_slow)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client_for(clerk), "purchases", workbook_bytes(PURCHASE_HEADER, [["C1", "P1", "2026-09", 1, 100, 0, 0, 0]])
+        )
+    batch = latest()
+    assert batch.status == ImportStatus.FAILED and "took too long" in batch.failure
