@@ -243,10 +243,14 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", 25)
 
-# Excel imports (CUS-12): from this many rows the check and the import run in the background.
+# Excel imports (CUS-12): from this many rows read, or a workbook unpacking to more than this,
+# the check and the import run in the background; files over the limits are refused (the row
+# limit counts blank rows too, the unpacked size is read from the zip before opening it).
 IMPORT_BACKGROUND_THRESHOLD = env_int("IMPORT_BACKGROUND_THRESHOLD", 10_000)
+IMPORT_BACKGROUND_UNPACKED_MB = env_int("IMPORT_BACKGROUND_UNPACKED_MB", 4)
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 100)
 
 # The public complaint form (CMP-01) and the repeat-complaint window of the report (CMP-05).
 COMPLAINT_PUBLIC_RATE = env("COMPLAINT_PUBLIC_RATE", "5/h")

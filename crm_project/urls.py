@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -26,8 +25,5 @@ urlpatterns = [
     path("api/v1/", include("crm_project.api_urls")),
     path("healthz", healthz, name="healthz"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served by path, not even with DEBUG on: each one is downloaded
+# through a view that checks who may see its record (crm_project/core/files.py).

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm_project.core.files import UnguessableName
 from crm_project.core.models import SettingsRow
 
 ZERO = Decimal("0.00")
@@ -605,7 +606,7 @@ class ImportBatch(models.Model):
     """An uploaded Excel file: checked row by row, written only once confirmed (CUS-12)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=UnguessableName("imports"))
     original_name = models.CharField(_("file name"), max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
@@ -620,6 +621,10 @@ class ImportBatch(models.Model):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     failure = models.TextField(_("failure"), blank=True)
+    # Decided at upload by what was read, so the import of a confirmed file runs where its
+    # check did.
+    in_background = models.BooleanField(_("in the background"), default=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import 导入")

@@ -22,3 +22,11 @@ add(
         description="Mondays: overdue visits and coming birthdays to owners, team overdue visits to managers (JOB-04).",
     )
 )
+add(
+    Schedule(
+        name="Interrupted imports",
+        task="customers.import_sweep",
+        minute="20",
+        description="Fail the Excel imports a lost worker left checking or importing, and tell the uploader (CUS-12).",
+    )
+)

@@ -25,4 +25,4 @@ def weekly_visit_digest(today: str | None = None) -> int:
     return visit_digest_send(today=job_day(today))
 
 
-from . import tasks_imports  # noqa: E402, F401  (CUS-12: customers.import_check, customers.import_apply)
+from . import tasks_imports  # noqa: E402, F401  (CUS-12: customers.import_check, import_apply, import_sweep)

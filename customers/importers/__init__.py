@@ -2,36 +2,19 @@
 
 Each kind of import is a module here with an `Importer`: its columns, `check()` (every bad
 row with its row number, column and reason; nothing written) and `apply()` (writes the good
-rows with bulk statements). The flow around them — upload, preview, confirm, background
-jobs — is in `customers/services/imports.py`.
+rows with bulk statements). Reading the workbook safely is `workbook.py`; the flow around
+them — upload, preview, confirm, background jobs — is in `customers/services/imports.py`.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from crm_project.core.errors import DomainError
 
 NOTES_SHEET = "notes"
-READ_PROGRESS_EVERY = 1000
-
-
-def background_threshold() -> int:
-    """Files with at least this many rows are checked and imported by a background job."""
-    return int(getattr(settings, "IMPORT_BACKGROUND_THRESHOLD", 10_000))
-
-
-def max_upload_mb() -> int:
-    return int(getattr(settings, "IMPORT_MAX_UPLOAD_MB", 20))
-
-
-def max_rows() -> int:
-    return int(getattr(settings, "IMPORT_MAX_ROWS", 200_000))
 
 
 class FileProblem(DomainError):
@@ -53,7 +36,7 @@ class Column:
     aliases: tuple[str, ...] = ()
 
     def names(self) -> set[str]:
-        return {_normal(name) for name in (self.key, self.zh, self.en, *self.aliases)}
+        return {normal_name(name) for name in (self.key, self.zh, self.en, *self.aliases)}
 
 
 @dataclass
@@ -71,7 +54,7 @@ def error(row: int | None, column: str | None, message) -> dict:
     return {"row": row, "column": column or "", "message": str(message)}
 
 
-def _normal(name) -> str:
+def normal_name(name) -> str:
     return str(name or "").strip().rstrip("*＊").strip().lower().replace(" ", "_")
 
 
@@ -101,105 +84,6 @@ def parse_date(value) -> date | None:
         return date.fromisoformat(text) if len(text) == 10 else datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         raise ValueError(text) from None
-
-
-def _open(handle):
-    try:
-        return load_workbook(handle, read_only=True, data_only=True)
-    except Exception:  # zip, XML and format errors all mean the same thing to the user
-        raise FileProblem(
-            _(
-                "This file is not an Excel workbook (.xlsx). Save it from Excel as “Excel Workbook (*.xlsx)” "
-                "and upload it again."
-            )
-        ) from None
-
-
-def _data_sheet(workbook):
-    sheets = [sheet for sheet in workbook.worksheets if sheet.title.lower() != NOTES_SHEET]
-    if not sheets:
-        raise FileProblem(_("The workbook has no sheet with data."))
-    return sheets[0]
-
-
-def count_rows(handle) -> int:
-    """The number of rows below the header, as the workbook records it (for choosing
-    between checking now and in the background); counted when not recorded."""
-    workbook = _open(handle)
-    try:
-        sheet = _data_sheet(workbook)
-        if sheet.max_row is None:
-            sheet.reset_dimensions()
-            return max(sum(1 for _row in sheet.iter_rows(values_only=True)) - 1, 0)
-        return max(sheet.max_row - 1, 0)
-    except FileProblem:
-        raise
-    except Exception:
-        raise FileProblem(_("This workbook could not be read; it may be damaged. Save it again from Excel.")) from None
-    finally:
-        workbook.close()
-
-
-def read_rows(
-    handle, columns: tuple[Column, ...], *, progress: Callable[[int], None] | None = None
-) -> list[tuple[int, dict]]:
-    """The data rows as (row number, {column key: cell value}), blank rows skipped. A wrong
-    header — a required column missing, an unknown or a repeated column — is one
-    file-level problem, as is a file that is not a workbook."""
-    workbook = _open(handle)
-    try:
-        sheet = _data_sheet(workbook)
-        # Some programs write a wrong sheet size; read every row and cell that is there.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        by_name = {name: column for column in columns for name in column.names()}
-        positions: dict[int, str] = {}
-        unknown, repeated = [], []
-        for position, title in enumerate(header):
-            name = _normal(title)
-            if not name:
-                continue
-            column = by_name.get(name)
-            if column is None:
-                unknown.append(str(title))
-            elif column.key in positions.values():
-                repeated.append(str(title))
-            else:
-                positions[position] = column.key
-        missing = [column.key for column in columns if column.required and column.key not in positions.values()]
-        problems = []
-        if missing:
-            problems.append(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)})
-        if unknown:
-            problems.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
-        if repeated:
-            problems.append(_("Columns given twice: %(columns)s.") % {"columns": ", ".join(repeated)})
-        if problems:
-            raise FileProblem(
-                " ".join(problems) + " " + _("Use the column names of the template (the first row of the sheet).")
-            )
-        data: list[tuple[int, dict]] = []
-        limit = max_rows()
-        for number, values in enumerate(rows, start=2):
-            if not any(cell_text(value) for value in values):
-                continue
-            if len(data) >= limit:
-                raise FileProblem(
-                    _("The file has more than %(max)s rows; split it into smaller files.") % {"max": limit}
-                )
-            data.append((number, {key: values[pos] if pos < len(values) else None for pos, key in positions.items()}))
-            if progress and len(data) % READ_PROGRESS_EVERY == 0:
-                progress(len(data))
-        if not data:
-            raise FileProblem(_("The file has no data rows below the header."))
-        return data
-    except (FileProblem, DomainError, ImportCancelled):
-        raise
-    except Exception:
-        raise FileProblem(_("This workbook could not be read; it may be damaged. Save it again from Excel.")) from None
-    finally:
-        workbook.close()
 
 
 def importer_for(kind: str):

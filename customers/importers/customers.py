@@ -10,6 +10,7 @@ The import only creates: a code already in use is an error.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -42,6 +43,8 @@ from . import CheckResult, Column, cell_text, error, parse_date
 HUNDRED = Decimal("100.00")
 CENT = Decimal("0.01")
 CHUNK = 500
+# Earlier dates are typing errors (or an Excel serial number gone wrong), not history.
+EARLIEST_DATE = date(1900, 1, 1)
 
 COLUMNS = (
     Column("code", "客户编码", "customer code", False, "",
@@ -185,6 +188,8 @@ class CustomerImporter:
             return None
         if value and value > timezone.localdate():
             row.flag(key, _("The date %(date)s is in the future.") % {"date": value.isoformat()})
+        elif value and value < EARLIEST_DATE:
+            row.flag(key, _("The date %(date)s is too far back.") % {"date": value.isoformat()})
         return value
 
     def _email(self, row: _Row, key: str) -> str:
@@ -244,13 +249,18 @@ class CustomerImporter:
         if share_text:
             try:
                 share = Decimal(share_text)
-                if not share.is_finite() or share != share.quantize(CENT):
+                if not share.is_finite():
                     raise InvalidOperation
             except InvalidOperation:
-                row.flag("fee_share", _("“%(value)s” is not a percentage.") % {"value": share_text})
+                row.flag("fee_share", _("“%(value)s” is not a percentage.") % {"value": share_text[:20]})
                 share = Decimal("0.00")
+            # The range first: quantizing 1E+30 to the cent overflows Decimal's precision.
             if share < 0 or share > HUNDRED:
                 row.flag("fee_share", _("The fee share must be between 0 and 100."))
+                share = Decimal("0.00")
+            elif share != share.quantize(CENT):
+                row.flag("fee_share", _("“%(value)s” is not a percentage.") % {"value": share_text[:20]})
+                share = Decimal("0.00")
         receives = cell_text(row.raw.get("receives_fee")).lower()
         if receives in YES:
             contact["receives_fee"] = True

@@ -108,10 +108,11 @@ def parse_number(value, *, field: str, required: bool = False) -> Decimal:
         raise DomainError(_("%(label)s is not a number.") % {"label": label}, field=field)
     if number < 0:
         raise DomainError(_("%(label)s cannot be negative.") % {"label": label}, field=field)
-    if number != number.quantize(CENT):
-        raise DomainError(_("%(label)s has more than two decimals.") % {"label": label}, field=field)
+    # The bound before the decimals: quantizing 1E+30 to the fen overflows Decimal's precision.
     if number > LIMITS[field]:
         raise DomainError(_("%(label)s is too large.") % {"label": label}, field=field)
+    if number != number.quantize(CENT):
+        raise DomainError(_("%(label)s has more than two decimals.") % {"label": label}, field=field)
     return number.quantize(CENT)
 
 

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from crm_project.accounts.access import visible_to
 from crm_project.core.errors import DomainError
+from crm_project.core.files import visible_file_response
 from crm_project.core.listing import FilteredListView
 
 from ..forms_purchases import ImportUploadForm
@@ -148,6 +149,13 @@ def import_template(request, kind: str):
     return response
 
 
+def import_file(request, pk: int):
+    """The uploaded workbook, to its uploader only, under the name it was uploaded with."""
+    return visible_file_response(
+        request.user, ImportBatch.objects.all(), pk=pk, field="file", name_field="original_name"
+    )
+
+
 def import_errors(request, pk: int):
     """The bad rows as an Excel file, to fix them and upload again."""
     batch = _batch_for(request, pk)
@@ -169,6 +177,7 @@ urlpatterns = [
     path("imports/<int:pk>/", import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", import_progress_view, name="import_progress"),
     path("imports/<int:pk>/errors.xlsx", import_errors, name="import_errors"),
+    path("imports/<int:pk>/file/", import_file, name="import_file"),
     path("imports/<int:pk>/confirm/", import_confirm_view, name="import_confirm"),
     path("imports/<int:pk>/cancel/", import_cancel_view, name="import_cancel"),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm_project.core.files import UnguessableName
 from customers.models import Contact
 
 from .common import MONEY
@@ -29,7 +30,8 @@ class SignoffSheet(models.Model):
     token_expires_at = models.DateTimeField(null=True, blank=True)
     method = models.CharField(_("confirmation"), max_length=10, choices=SignoffMethod.choices, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    paper_scan = models.FileField(_("signed sheet"), upload_to="signoff/%Y/%m/", blank=True)
+    paper_scan = models.FileField(_("signed sheet"), upload_to=UnguessableName("signoff"), blank=True)
+    paper_scan_name = models.CharField(_("signed sheet's file name"), max_length=200, blank=True)
     spot_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("spot-checked by"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.core.files import display_name
 from crm_project.notifications.services import notify
 from crm_project.workdays.calendar import (
     end_of_working_day,
@@ -288,10 +289,11 @@ def signoff_paper_upload(*, actor: User, sheet: SignoffSheet, file: UploadedFile
     with transaction.atomic():
         sheet = _payer_sheet(actor, sheet)
         _confirmable(sheet)
-        sheet.paper_scan.save(f"sheet-{sheet.pk}-{secrets.token_hex(4)}.{extension}", file, save=False)
+        sheet.paper_scan.save(f"scan.{extension}", file, save=False)  # stored under a random name
+        sheet.paper_scan_name = display_name(file.name, fallback=f"scan.{extension}")
         sheet.method, sheet.confirmed_at = SignoffMethod.PAPER, timezone.now()
         sheet.token_hash = ""  # a link issued before no longer counts
-        sheet.save(update_fields=["paper_scan", "method", "confirmed_at", "token_hash"])
+        sheet.save(update_fields=["paper_scan", "paper_scan_name", "method", "confirmed_at", "token_hash"])
     return sheet
 
 

@@ -17,6 +17,7 @@ from django.views.generic import RedirectView
 
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError
+from crm_project.core.files import visible_file_response
 from crm_project.core.listing import FilteredListView
 
 from ..exports.finance import SignoffSheetExport
@@ -288,13 +289,10 @@ def form4_sheet_view(request, pk: int):
 
 
 def signoff_paper_view(request, pk: int):
-    """The uploaded scan, only to those who may see the sheet."""
-    from django.http import FileResponse
-
-    sheet = _sheet_for(request, pk)
-    if not sheet.paper_scan:
-        raise Http404
-    return FileResponse(sheet.paper_scan.open("rb"), filename=sheet.paper_scan.name.rsplit("/", 1)[-1])
+    """The uploaded scan, only to those who may see the sheet (EXP-11, EXP-13)."""
+    return visible_file_response(
+        request.user, SignoffSheet.objects.all(), pk=pk, field="paper_scan", name_field="paper_scan_name"
+    )
 
 
 # --- the list of sheets -----------------------------------------------------------------------
