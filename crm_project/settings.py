@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # shared apps
@@ -238,7 +237,7 @@ COMPLAINT_REPEAT_DAYS = env_int("COMPLAINT_REPEAT_DAYS", 90)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "crm_project.accounts.tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -248,6 +247,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# API tokens (ORG-02) expire this many days after they are issued.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Multi-department CRM API",
     "DESCRIPTION": "REST API v1. Authenticate with a session or `Authorization: Token <key>` "
