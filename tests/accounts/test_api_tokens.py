@@ -9,7 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from crm_project.accounts.models import ApiToken
-from crm_project.accounts.tokens.services import token_issue
+from crm_project.accounts.tokens.services import token_for_key, token_issue, token_revoke
+from crm_project.core.errors import PermissionDenied
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,87 @@ def test_token_issue_is_the_service_the_endpoint_uses(rep, settings):
     assert token.expires_at == MORNING + dt.timedelta(days=7)
     assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert token.prefix == key[:8]
+
+
+# --- the profile page and the admin ---------------------------------------------------------
+
+
+def test_the_profile_lists_my_tokens_with_their_dates(client_for, rep, other_rep, settings):
+    """ORG-02"""
+    settings.API_TOKEN_TTL_DAYS = 30
+    with time_machine.travel(MORNING, tick=False):
+        mine, key = token_issue(user=rep, name="ERP nightly")
+        token_issue(user=other_rep, name="Theirs")
+    with time_machine.travel(MORNING + dt.timedelta(days=2), tick=False):
+        token_for_key(key)
+        html = client_for(rep).get("/accounts/profile/").content.decode()
+    table = html.split('id="api-token-list"')[1].split("</table>")[0]
+    assert "ERP nightly" in table and mine.prefix in table and "Theirs" not in table
+    assert "2027-03-01 09:00" in table  # created
+    assert "2027-03-31 09:00" in table  # expires
+    assert "2027-03-03 09:00" in table  # last used
+    assert key not in html
+    assert "data-confirm=" in table and "onclick" not in table
+
+
+def test_creating_a_token_on_the_profile_shows_its_key_once(client_for, client, rep):
+    """ORG-02"""
+    signed_in = client_for(rep)
+    response = signed_in.post("/accounts/tokens/new/", {"name": "Excel add-in"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    token = ApiToken.objects.get(user=rep)
+    key = response.context["key"]
+    assert f'value="{key}"' in response.content.decode()
+    assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
+    assert _me(client, key).json()["username"] == "rep"
+    assert key not in signed_in.get("/accounts/profile/").content.decode()
+
+
+def test_a_token_needs_a_name(client_for, rep):
+    response = client_for(rep).post("/accounts/tokens/new/", {"name": ""})
+    assert response.status_code == 200
+    assert response.context["token_form"].errors.keys() == {"name"}
+    assert not ApiToken.objects.exists()
+
+
+def test_revoking_on_the_profile_stops_the_token(client_for, client, rep):
+    """ORG-02"""
+    token, key = token_issue(user=rep, name="ERP")
+    response = client_for(rep).post(f"/accounts/tokens/{token.pk}/revoke/")
+    assert response.status_code == 302
+    assert _me(client, key).status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_by == rep
+    assert 'id="no-api-tokens"' in client_for(rep).get("/accounts/profile/").content.decode()
+
+
+def test_nobody_revokes_someone_elses_token_on_their_profile(client_for, client, rep, other_rep, manager):
+    """ORG-02: another rep's or even the manager's attempt is a 404 and changes nothing."""
+    token, key = token_issue(user=rep, name="ERP")
+    for user in (other_rep, manager):
+        assert client_for(user).post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
+    assert client_for(rep).get(f"/accounts/tokens/{token.pk}/revoke/").status_code == 405
+    assert _me(client, key).status_code == 200
+    with pytest.raises(PermissionDenied):
+        token_revoke(token_id=token.pk, actor=manager)
+
+
+def test_an_administrator_revokes_anyones_token_in_the_admin(client_for, client, rep, administrator):
+    """ORG-02"""
+    token, key = token_issue(user=rep, name="ERP")
+    admin = client_for(administrator)
+    listing = admin.get("/admin/accounts/apitoken/")
+    assert listing.status_code == 200
+    assert token.prefix in listing.content.decode()
+    assert admin.get("/admin/accounts/apitoken/add/").status_code == 403
+    detail = admin.get(f"/admin/accounts/apitoken/{token.pk}/change/")
+    assert detail.status_code == 200
+    assert token.key_hash not in detail.content.decode()
+    response = admin.post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_by == administrator
+    assert _me(client, key).status_code == 401
