@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ApiToken, Department, User
@@ -76,6 +77,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
             token_revoke(token_id=token_id, actor=request.user)
         self.message_user(
             request,
-            _("%(count)d token(s) revoked.") % {"count": len(ids)},
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", len(ids)) % {"count": len(ids)},
             messages.SUCCESS,
         )

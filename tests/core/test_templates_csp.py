@@ -61,7 +61,7 @@ def test_the_check_catches_what_it_is_for():
     assert _problems("<style>body {}</style>") == ["inline <style> without a nonce"]
     assert _problems('<script nonce="{{ request.csp_nonce }}">go()</script>') == []
     assert _problems('<script src="/static/js/crm.js"></script>') == []
-    assert _problems('{% blocktranslate with month=m done=d %}{{ month }}{% endblocktranslate %}') == []
+    assert _problems("{% blocktranslate with month=m done=d %}{{ month }}{% endblocktranslate %}") == []
     assert _problems('<span data-confirm="Sure?">') == []
     assert _problems("{# no <script> or onclick= here #}{% comment %}<style>{% endcomment %}") == []
 
