@@ -3,7 +3,8 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotAuthenticated, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -14,7 +15,7 @@ from ..models import ApiToken
 from .services import token_issue, token_revoke
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenIssueSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
     name = serializers.CharField(
@@ -28,6 +29,9 @@ class TokenRequestSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text=gettext_lazy("The key: shown only in this answer."))
     expires = serializers.DateTimeField()
+
+
+DETAIL = inline_serializer("TokenRefusal", {"detail": serializers.CharField()})
 
 
 def _locked_out(request) -> Throttled:
@@ -52,8 +56,12 @@ class TokenView(APIView):
         return [IsAuthenticated()]
 
     @extend_schema(
-        request=TokenRequestSerializer,
-        responses={200: TokenSerializer},
+        request=TokenIssueSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Wrong username or password, or a bad field."),
+            429: OpenApiResponse(DETAIL, description="The account is locked; see the Retry-After header."),
+        },
         description=(
             "A new token for this username and password, valid for `API_TOKEN_TTL_DAYS` days (see "
             "`expires`). Each call issues another token; the key is shown only in this answer. "
@@ -61,7 +69,7 @@ class TokenView(APIView):
         ),
     )
     def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data)
+        serializer = TokenIssueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = authenticate(request=request, username=data["username"], password=data["password"])
@@ -74,7 +82,11 @@ class TokenView(APIView):
 
     @extend_schema(
         request=None,
-        responses={204: OpenApiResponse(description="The token in use is revoked.")},
+        responses={
+            204: OpenApiResponse(description="The token in use is revoked."),
+            400: OpenApiResponse(DETAIL, description="The request was not made with a token."),
+            401: OpenApiResponse(DETAIL, description="Not authenticated, or the token is already unusable."),
+        },
         description="Revoke the token this request is authenticated with; it answers 401 from now on.",
     )
     def delete(self, request):
