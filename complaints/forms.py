@@ -42,6 +42,7 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers_for_intake(user).order_by("name")
         self.fields["customer"].widget.attrs["data-reload-with"] = "customer"
+        self.fields["customer"].widget.attrs["data-reload-unless"] = "#id_text"
         if not is_customer_service(user):
             self.fields["customer"].required = True
         chosen = self.data.get("customer") if self.is_bound else customer_id

@@ -14,3 +14,11 @@ class ProfileForm(forms.ModelForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What the token is for"),
+        max_length=100,
+        help_text=_("For example “ERP nightly sync”. The key is shown once, right after it is created."),
+    )

@@ -84,3 +84,40 @@ class User(AbstractUser):
     @property
     def is_management(self) -> bool:
         return Role.MANAGEMENT in self.roles
+
+
+class ApiToken(models.Model):
+    """A key for the REST API 接口令牌 (ORG-02). Only its SHA-256 is stored: the key itself is
+    shown once, when it is issued. It expires after `API_TOKEN_TTL_DAYS` and can be revoked by
+    its owner or an administrator; a deactivated user's tokens stop working."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("API token 接口令牌")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at <= now

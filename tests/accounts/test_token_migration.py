@@ -1,0 +1,45 @@
+"""Tokens of rest_framework.authtoken, from before tokens expired, survive the switch hashed (ORG-02)."""
+
+import hashlib
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from crm_project.accounts.models import ApiToken
+
+MIGRATION = ("accounts", "0002_api_tokens")
+LEGACY_KEY = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"
+
+
+def _executor() -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    return executor
+
+
+@pytest.mark.django_db(transaction=True)
+def test_legacy_tokens_keep_working_hashed_and_the_plain_table_is_dropped(client, rep, settings):
+    settings.API_TOKEN_TTL_DAYS = 30
+    executor = _executor()
+    before = sorted(parent.key for parent in executor.loader.graph.node_map[MIGRATION].parents)
+    executor.migrate(before)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamptz NOT NULL,"
+                " user_id bigint NOT NULL)"
+            )
+            cursor.execute("INSERT INTO authtoken_token VALUES (%s, now(), %s)", [LEGACY_KEY, rep.pk])
+        _executor().migrate([MIGRATION])
+    finally:
+        executor = _executor()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert "authtoken_token" not in connection.introspection.table_names()
+    token = ApiToken.objects.get(user=rep)
+    assert token.key_hash == hashlib.sha256(LEGACY_KEY.encode()).hexdigest()
+    assert (token.expires_at - token.created_at).days >= 29
+    me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {LEGACY_KEY}")
+    assert me.status_code == 200
+    assert me.json()["username"] == "rep"
