@@ -1,5 +1,7 @@
 """Role fixtures (STYLE: every feature is tested against someone who must not see it)."""
 
+import uuid
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -15,6 +17,8 @@ def _run_jobs_inline(settings):
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.AXES_ENABLED = True
+    # Each test counts its requests against the rate limits in its own keys of the shared Redis.
+    settings.RATELIMIT_CACHE_PREFIX = f"test-rl:{uuid.uuid4().hex}:"
     # Hashing a password properly takes half a second; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The product's default language is Chinese; tests read the English source messages, so

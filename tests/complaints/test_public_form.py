@@ -86,7 +86,7 @@ def test_oversized_fields_are_refused_with_a_message_and_nothing_stored(client):
 
 
 def test_an_oversized_request_body_is_refused(client, settings):
-    """CMP-01: a request body limit, before anything is parsed or counted."""
+    """CMP-01: a request body limit, before anything is parsed."""
     settings.COMPLAINT_PUBLIC_MAX_BODY = 1000
     response = client.post(URL, {**GOOD, "text": "x" * 2000})
     assert response.status_code == 413
