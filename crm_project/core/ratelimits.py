@@ -92,7 +92,7 @@ def _database_usage(name: str, rate: str, address: str, *, count: bool) -> Usage
 
 def rate_limit_counts_purge() -> int:
     """Delete the PostgreSQL counts of windows that have ended (an hourly job)."""
-    deleted, _by_model = RateLimitCount.objects.filter(window_ends_at__lt=timezone.now()).delete()
+    deleted, _by_model = RateLimitCount.objects.filter(window_ends_at__lte=timezone.now()).delete()
     return deleted
 
 
