@@ -1,6 +1,7 @@
 """The per-address log-in throttle. Beside django-axes' lock of one username from one address
 (AXES_*), at most RATE_LIMITS["login"] failed log-ins from one address, whatever the usernames,
-on the log-in page and the token endpoint; then 429 until the window ends.
+on the log-in pages (the site's and the admin's) and the token endpoint; then 429 until the
+window ends.
 
 Failures are counted, not attempts: a whole office behind one address logs in every morning,
 a password guesser fails. Django's `user_login_failed` signal is sent by every `authenticate()`

@@ -110,7 +110,7 @@ def test_successful_logins_from_one_address_are_not_throttled(rep, other_rep):
 
 
 def test_the_token_endpoint_shares_the_count_and_answers_json(client, rep):
-    """Failures on the page and on POST /api/v1/auth/token/ add up."""
+    """Failures on the page and on POST /api/v1/auth/token/ add up; the admin's log-in page is throttled too."""
     _login(client, "nobody", "wrong")
     assert _token(client, "rep", "wrong").status_code == 400
     assert _token(client, "ghost", "wrong").status_code == 400
@@ -119,6 +119,8 @@ def test_the_token_endpoint_shares_the_count_and_answers_json(client, rep):
     assert 0 < int(response["Retry-After"]) <= 15 * 60
     assert "Too many requests" in response.json()["detail"]
     _assert_page_429(_login(client, "rep", PASSWORD), most=15 * 60)
+    admin_login = {"username": "rep", "password": PASSWORD, "next": "/admin/"}
+    _assert_page_429(client.post("/admin/login/", admin_login, **_from("203.0.113.7")), most=15 * 60)
     assert "token" in _token(client, "rep", PASSWORD, address="198.51.100.9").json()
 
 
