@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 
+import kombu.pools
 import redis
 
 from crm_project import celery_app
@@ -68,8 +69,8 @@ def point_broker_at(url: str) -> None:
 
 
 def forget_broker_connections() -> None:
-    # Connections already pooled still point at the old broker.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # Pooled connections and producers (kombu keeps them per broker URL, process-wide) would
+    # otherwise be reused: closed ones, or ones to a Redis that is gone.
+    kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
