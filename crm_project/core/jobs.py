@@ -70,13 +70,11 @@ def load_all_jobs() -> dict[str, object]:
 def enqueue(task, *args, on_failure: Callable[[], None] | None = None, **kwargs) -> bool:
     """Hand `task(*args, **kwargs)` to the broker now. A broker that cannot be reached is
     logged and `on_failure` is called, never raised. Returns whether the job was queued."""
-    if task.app.conf.task_always_eager:
-        # Tests run jobs in-process; their own errors must reach the test.
-        task.apply_async(args=args, kwargs=kwargs)
-        return True
     try:
         task.apply_async(args=args, kwargs=kwargs)
     except BROKER_ERRORS:
+        if task.app.conf.task_always_eager:
+            raise  # the job itself failed, in-process (tests): that error must reach the caller
         log.warning("job %s%r not queued: the broker is unavailable", task.name, args, exc_info=True)
         if on_failure is not None:
             on_failure()

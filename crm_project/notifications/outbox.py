@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 # The wait before the next attempt after the 1st, 2nd, … failure (the last one repeats).
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 BATCH = 500
+GIVE_UP_RUN_AFTER = 3  # failures in a row
+SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 OPEN = (EmailState.PENDING, EmailState.SENDING)
 
 
@@ -69,9 +71,13 @@ def _message(notification: Notification) -> dict:
 def email_send(*, notification_id: int) -> bool:
     """Send one notification's e-mail at most once. Returns whether this call sent it; a
     failure is recorded on the row for a later attempt, not raised."""
+    return _deliver(notification_id) == SENT
+
+
+def _deliver(notification_id: int) -> str:
     attempt = email_claim(notification_id=notification_id)
     if attempt is None:
-        return False
+        return SKIPPED
     mine = Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING, email_attempts=attempt)
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
@@ -84,9 +90,9 @@ def email_send(*, notification_id: int) -> bool:
             email_last_error=f"{type(error).__name__}: {error}"[:2000],
         )
         log.warning("notification %s: e-mail attempt %s failed", notification_id, attempt, exc_info=True)
-        return False
+        return FAILED
     mine.update(email_state=EmailState.SENT, emailed_at=timezone.now(), email_due_at=None, email_last_error="")
-    return True
+    return SENT
 
 
 def emails_send_due(*, limit: int = BATCH) -> int:
@@ -101,7 +107,18 @@ def emails_send_due(*, limit: int = BATCH) -> int:
         email_last_error="The last attempt was claimed but never confirmed (the worker stopped).",
     )
     due = Notification.objects.filter(email_state__in=OPEN, email_due_at__lte=now).order_by("email_due_at", "pk")
-    return sum(email_send(notification_id=pk) for pk in due.values_list("pk", flat=True)[:limit])
+    sent = failures_in_a_row = 0
+    for pk in list(due.values_list("pk", flat=True)[:limit]):
+        outcome = _deliver(pk)
+        if outcome == SENT:
+            sent, failures_in_a_row = sent + 1, 0
+        elif outcome == FAILED:
+            failures_in_a_row += 1
+            if failures_in_a_row >= GIVE_UP_RUN_AFTER:
+                # The mail server is down: leave the rest to the next run rather than wait on each.
+                log.warning("e-mail outbox: %s failures in a row; the rest waits for the next run", failures_in_a_row)
+                break
+    return sent
 
 
 def emails_retry(*, notification_ids: list[int]) -> int:

@@ -100,6 +100,16 @@ def test_a_failed_attempt_is_retried_later_with_the_error_kept(rep, clock, smtp_
     assert len(mail.outbox) == 1
 
 
+def test_a_run_stops_after_three_failures_in_a_row_and_leaves_the_rest_for_later(rep, clock, smtp_down):
+    """JOB-09: with the mail server down, a run does not wait on every e-mail in turn."""
+    waiting = [_notify(rep, key=f"k{index}") for index in range(5)]
+    assert emails_send_due() == 0
+    attempts = sorted(
+        Notification.objects.filter(pk__in=[n.pk for n in waiting]).values_list("email_attempts", flat=True)
+    )
+    assert attempts == [0, 0, 1, 1, 1]
+
+
 def test_after_the_last_attempt_it_is_failed_until_an_administrator_sends_it_again(
     rep, clock, smtp_down, settings, client_for, administrator
 ):
