@@ -11,6 +11,7 @@ or refusing everything: the public keeps filing complaints, and a password guess
 throttled, at the price of one upsert per request while Redis is away.
 """
 
+import ipaddress
 import logging
 import math
 import time
@@ -24,7 +25,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_ratelimit.core import _split_rate, get_usage
+from django_ratelimit.core import _split_rate, get_usage  # _split_rate: the library's reading of "30/15m"
 from redis.exceptions import RedisError
 
 from .models import RateLimitCount
@@ -50,7 +51,14 @@ class Usage:
 
 
 def _address(request) -> str:
-    return client_ip(request) or "unknown"
+    """The client's address; for IPv6 its /64 network, which one subscriber usually holds whole."""
+    address = client_ip(request) or "unknown"
+    if ":" in address:
+        try:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+        except ValueError:
+            pass
+    return address
 
 
 def usage(request, name: str, *, count: bool = True) -> Usage | None:

@@ -56,6 +56,14 @@ def test_the_personal_links_are_limited_per_address(client, url):
     assert client.get(url, **_from("198.51.100.2")).status_code == 404
 
 
+def test_an_ipv6_client_is_counted_by_its_64_network(client):
+    """CMP-01: the addresses of one /64 share one count."""
+    for suffix in ("1", "2"):
+        assert client.post("/complaints/public/new/", GOOD, **_from(f"2001:db8:1:2::{suffix}")).status_code == 200
+    assert client.post("/complaints/public/new/", GOOD, **_from("2001:db8:1:2::3")).status_code == 429
+    assert client.post("/complaints/public/new/", GOOD, **_from("2001:db8:1:3::1")).status_code == 200
+
+
 def test_the_public_api_answers_429_as_json_with_retry_after(client):
     """CMP-01"""
     body = json.dumps(GOOD)
