@@ -167,7 +167,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Rate limits per client address (django-ratelimit; crm_project/core/ratelimits.py), as
 # "count/period" with s, m, h or d and an optional multiplier ("30/15m"). "login" counts failed
-# log-ins across all usernames, on the log-in page and POST /api/v1/auth/token/, beside the
+# log-ins across all usernames, on the log-in pages and POST /api/v1/auth/token/, beside the
 # per-username lock above. While Redis is down the same limits are counted in PostgreSQL.
 RATE_LIMITS = {
     "complaint-public": env("COMPLAINT_PUBLIC_RATE", "5/h"),
