@@ -13,3 +13,13 @@ add(
         "scheduled survey (SUR-02, JOB-05).",
     )
 )
+
+add(
+    Schedule(
+        name="Survey invitations still unsent",
+        task="complaints.send_unsent_survey_invitations",
+        minute="*/10",
+        description="Send the invitations of open survey rounds that are still unsent, e.g. queued while the "
+        "broker was down (SUR-01, JOB-09).",
+    )
+)

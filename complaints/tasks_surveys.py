@@ -4,7 +4,12 @@ so Celery and `run_job` find them; the schedule is in complaints/schedules_surve
 
 from crm_project.core.jobs import job, job_day
 
-from .services.surveys import scheduled_rounds_start, survey_invitations_send, survey_rounds_close_due
+from .services.surveys import (
+    scheduled_rounds_start,
+    survey_invitations_send,
+    survey_invitations_send_unsent,
+    survey_rounds_close_due,
+)
 
 
 @job(name="complaints.send_survey_invitations")
@@ -12,6 +17,12 @@ def send_survey_invitations(round_id: int) -> int:
     """E-mail a round's recipients who have not been sent their link yet. Returns how many
     were sent; a second run sends nothing."""
     return survey_invitations_send(round_id=round_id)
+
+
+@job(name="complaints.send_unsent_survey_invitations")
+def send_unsent_survey_invitations() -> int:
+    """Every 10 minutes: the invitations of open rounds still unsent (the broker was down)."""
+    return survey_invitations_send_unsent()
 
 
 @job(name="complaints.scheduled_survey_rounds")

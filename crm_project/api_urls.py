@@ -8,6 +8,7 @@ from complaints import api as complaints_api
 from complaints.api import surveys as surveys_api
 from complaints.api.public import PublicComplaintView
 from crm_project.accounts.api import MeView
+from crm_project.accounts.login_throttle import login_throttle
 from crm_project.accounts.tokens.api import TokenView
 from crm_project.notifications.api import NotificationViewSet
 from crm_project.workdays.api import WorkdaysView
@@ -22,7 +23,7 @@ complaints_api.register(router)
 surveys_api.register(router)
 
 urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/", login_throttle(TokenView.as_view()), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("workdays/", WorkdaysView.as_view(), name="api-workdays"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

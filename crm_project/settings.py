@@ -150,6 +150,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", REDIS_NAMESPACE),
+        # A Redis that is down or unreachable must cost a request a second, not hang it.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
 
@@ -179,6 +181,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "crm_project.core.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Rate limits per client address (django-ratelimit; crm_project/core/ratelimits.py), as
+# "count/period" with s, m, h or d and an optional multiplier ("30/15m"). "login" counts failed
+# log-ins across all usernames, on the log-in pages and POST /api/v1/auth/token/, beside the
+# per-username lock above. While Redis is down the same limits are counted in PostgreSQL.
+RATE_LIMITS = {
+    "complaint-public": env("COMPLAINT_PUBLIC_RATE", "5/h"),
+    "survey-link": env("SURVEY_LINK_RATE", "60/h"),
+    "signoff-link": env("SIGNOFF_LINK_RATE", "60/h"),
+    "login": env("LOGIN_FAILURE_RATE", "30/15m"),
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = "rl:"
+# When the cache loses a counter between ADD and INCR (a window expiring), let that one through.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = env("LANGUAGE_CODE", "zh-hans")
@@ -229,6 +246,10 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# No SMTP conversation may outlast the outbox's claim on an e-mail (notifications/outbox.py).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env_int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", 6)
+NOTIFICATION_EMAIL_CLAIM_SECONDS = env_int("NOTIFICATION_EMAIL_CLAIM_SECONDS", 600)
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
@@ -240,6 +261,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "global_keyprefix": f"{REDIS_NAMESPACE}:"}
 CELERY_TASK_DEFAULT_QUEUE = REDIS_NAMESPACE
+# Queueing a job from a request gives up within seconds when the broker is unreachable
+# (crm_project.core.jobs.enqueue logs it; the periodic jobs catch up).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
@@ -257,8 +282,7 @@ IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 100)
 
-# The public complaint form (CMP-01) and the repeat-complaint window of the report (CMP-05).
-COMPLAINT_PUBLIC_RATE = env("COMPLAINT_PUBLIC_RATE", "5/h")
+# The repeat-complaint window of the report (CMP-05); the public form's limit is in RATE_LIMITS.
 COMPLAINT_REPEAT_DAYS = env_int("COMPLAINT_REPEAT_DAYS", 90)
 
 # --- REST API --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from crm_project.accounts.login_throttle import login_throttle
 from crm_project.core.views import healthz
 
 admin.site.site_header = _("CRM administration")
@@ -10,7 +11,7 @@ admin.site.site_title = _("CRM administration")
 
 urlpatterns = [
     path("", include("crm_project.core.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", login_throttle(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("fees/", include("expenses.urls")),
     path("complaints/", include("complaints.urls")),
     path("surveys/", include("complaints.urls_surveys")),
+    path("admin/login/", login_throttle(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crm_project.api_urls")),
     path("healthz", healthz, name="healthz"),

@@ -1,5 +1,7 @@
 """Role fixtures (STYLE: every feature is tested against someone who must not see it)."""
 
+import uuid
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -7,6 +9,7 @@ from django.utils import translation
 from crm_project import celery_app
 from crm_project.accounts.roles import Role
 from tests.factories import DepartmentFactory, UserFactory
+from tests.redis_server import RedisServer, forget_broker_connections, free_port, point_broker_at, point_cache_at
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +18,8 @@ def _run_jobs_inline(settings):
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.AXES_ENABLED = True
+    # Each test counts its requests against the rate limits in its own keys of the shared Redis.
+    settings.RATELIMIT_CACHE_PREFIX = f"test-rl:{uuid.uuid4().hex}:"
     # Hashing a password properly takes half a second; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The product's default language is Chinese; tests read the English source messages, so
@@ -104,3 +109,31 @@ def client_for(db):
         return client
 
     return login
+
+
+@pytest.fixture
+def own_redis(settings):
+    """A Redis of this test's own, with the cache and the Celery broker on it and jobs really
+    queued (not run inline). `own_redis.stop()` / `.start()` take it away and bring it back."""
+    server = RedisServer().start()
+    broker_url = celery_app.conf.broker_url
+    point_cache_at(settings, server.url)
+    point_broker_at(server.url)
+    try:
+        yield server
+    finally:
+        server.stop()
+        celery_app.conf.broker_url = broker_url
+        forget_broker_connections()
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache and the broker on a port where no Redis listens, jobs really queued."""
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    broker_url = celery_app.conf.broker_url
+    point_cache_at(settings, url)
+    point_broker_at(url)
+    yield url
+    celery_app.conf.broker_url = broker_url
+    forget_broker_connections()

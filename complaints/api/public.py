@@ -2,6 +2,7 @@
 size limits and the same per-address rate limit as the page (429 past it)."""
 
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -11,9 +12,9 @@ from rest_framework.views import APIView
 
 from crm_project.core.errors import DomainError
 from crm_project.core.net import client_ip
+from crm_project.core.ratelimits import rate_limit
 from customers.api.common import raise_for_api
 
-from .. import ratelimit
 from ..services.intake import COMPANY_MAX, CONTACT_MAX, NAME_MAX, TEXT_MAX, complaint_submit_public
 from ..views.public import body_too_large
 
@@ -25,6 +26,7 @@ class PublicComplaintSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=TEXT_MAX)
 
 
+@method_decorator(rate_limit("complaint-public"), name="post")
 class PublicComplaintView(APIView):
     # No authentication classes: a session cookie must not turn on CSRF for this endpoint.
     authentication_classes: list = []
@@ -42,12 +44,6 @@ class PublicComplaintView(APIView):
         if body_too_large(request):
             return Response({"detail": _("The request is too large.")}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         address = client_ip(request)
-        if not ratelimit.allow_submission(address):
-            return Response(
-                {"detail": _("Too many complaints from your address. Please try again later.")},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(ratelimit.retry_after())},
-            )
         body = PublicComplaintSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:

@@ -24,6 +24,7 @@ from crm_project.accounts.access import is_read_only
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.core.jobs import enqueue
 from customers.models import Contact, Grade, Industry
 
 from ..models import (
@@ -213,7 +214,8 @@ def _create_round(*, actor: User | None, survey: Survey, name: str, criteria: di
 def _enqueue_invitations(round_id: int) -> None:
     from ..tasks_surveys import send_survey_invitations
 
-    send_survey_invitations.delay(round_id)
+    # Should the broker be down, the periodic job sends the invitations still unsent.
+    enqueue(send_survey_invitations, round_id)
 
 
 def survey_round_start(
@@ -322,6 +324,16 @@ def survey_invitations_send(*, round_id: int) -> int:
             raise
         sent += 1
     return sent
+
+
+def survey_invitations_send_unsent() -> int:
+    """Send the invitations of open rounds that are still unsent — their job could not be
+    queued (the broker was down) or gave up (JOB-09). Returns how many were sent."""
+    open_rounds = SurveyRound.objects.filter(
+        closed=False, closes_at__gt=timezone.now(), recipients__sent_at__isnull=True
+    ).order_by("pk")
+    round_ids = list(open_rounds.values_list("pk", flat=True).distinct())
+    return sum(survey_invitations_send(round_id=pk) for pk in round_ids)
 
 
 # --- scheduled rounds ------------------------------------------------------------------------

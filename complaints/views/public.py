@@ -14,8 +14,8 @@ from django.views.decorators.csrf import csrf_protect
 
 from crm_project.core.errors import DomainError
 from crm_project.core.net import client_ip
+from crm_project.core.ratelimits import rate_limit
 
-from .. import ratelimit
 from ..forms import PublicComplaintForm
 from ..models import ComplaintStatus
 from ..services.intake import complaint_for_token, complaint_submit_public
@@ -56,12 +56,6 @@ def body_too_large(request) -> bool:
         return True
 
 
-def _limited(request):
-    response = render(request, "complaints/public_limited.html", status=429)
-    response["Retry-After"] = str(ratelimit.retry_after())
-    return _private(response)
-
-
 def _thanks(request, reference: str, token: str):
     status_url = request.build_absolute_uri(reverse("complaints:public_status", args=[token]))
     return _private(
@@ -72,14 +66,13 @@ def _thanks(request, reference: str, token: str):
 @login_not_required
 @never_cache
 @csrf_protect
+@rate_limit("complaint-public", template="complaints/public_limited.html")
 def public_complaint_new(request):
     if request.method != "POST":
         return _private(render(request, "complaints/public_form.html", {"form": PublicComplaintForm()}))
     if body_too_large(request):
         response = render(request, "complaints/public_too_large.html", status=413)
         return _private(response)
-    if not ratelimit.allow_submission(client_ip(request)):
-        return _limited(request)
     form = PublicComplaintForm(request.POST)
     if form.is_bot:
         # Pretend it worked, store nothing: a bot learns nothing from the answer.

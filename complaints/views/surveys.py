@@ -18,6 +18,7 @@ from crm_project.accounts.models import User
 from crm_project.core.errors import DomainError
 from crm_project.core.exports import xlsx_response
 from crm_project.core.listing import FilteredListView
+from crm_project.core.ratelimits import ALL_METHODS, rate_limit
 from customers.models import Industry
 
 from ..exports_surveys import RoundResultsExport
@@ -292,6 +293,7 @@ def _gone(request, state: str):
 
 @login_not_required
 @never_cache
+@rate_limit("survey-link", methods=ALL_METHODS)
 def answer_view(request, token: str):
     """SUR-01: what the recipient sees — the survey's title, introduction and questions and
     their own first name, nothing else. Works once, until the link expires."""
@@ -322,6 +324,7 @@ def answer_view(request, token: str):
 
 @login_not_required
 @never_cache
+@rate_limit("survey-link", methods=ALL_METHODS)
 def answer_thanks_view(request, token: str):
     recipient, state = recipient_for_token(token)
     if state == "open":

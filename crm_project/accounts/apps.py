@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and roles")
 
     def ready(self) -> None:
-        from . import access_rules  # noqa: F401  (registers this app's access rules)
+        from . import access_rules, login_throttle  # noqa: F401  (access rules; the failed log-in counter)
         from .roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)

@@ -31,3 +31,22 @@ class SettingsRow(models.Model):
     def load(cls):
         row, _created = cls.objects.get_or_create(pk=1)
         return row
+
+
+class RateLimitCount(models.Model):
+    """How many requests one client address made in one window of a rate limit, counted here
+    only while the cache (Redis) cannot count them (see crm_project/core/ratelimits.py)."""
+
+    key = models.CharField(_("limit and address"), max_length=200)
+    window_ends_at = models.DateTimeField(_("window ends at"), db_index=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("rate-limit count")
+        verbose_name_plural = _("rate-limit counts")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_ends_at"], name="ratelimit_count_one_per_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.count}"

@@ -29,6 +29,13 @@ SCHEDULES: list[Schedule] = [
         hour="9",
         description="Warn administrators while this or next year's holidays are not confirmed (CAL-01).",
     ),
+    Schedule(
+        name="Rate-limit counts cleanup",
+        task="core.purge_rate_limit_counts",
+        minute="17",
+        description="Hourly: delete the rate-limit counts kept in PostgreSQL while Redis was down, once their "
+        "window has ended.",
+    ),
 ]
 
 

@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import access_rules  # noqa: F401
+        from . import access_rules, schedules  # noqa: F401
         from .navigation import register
 
         register()

@@ -3,12 +3,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class EmailState(models.TextChoices):
+    """Where a notification's e-mail is in the outbox (JOB-09, JOB-10)."""
+
+    NONE = "none", _("no e-mail")
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
 class Notification(models.Model):
     """One message to one person, in the inbox and by e-mail (JOB-10).
 
     `key` says what the message is about (e.g. "statement-reminder:2026-10:rep1"); its
     unique constraint is what makes every job idempotent: a job that runs twice, or is
     retried after a crash, cannot notify the same person about the same thing twice (JOB-09).
+
+    The row is also the e-mail's outbox entry: `email_state` says whether it went out, and
+    `email_due_at` when it may next be tried — for a pending e-mail its next attempt, for one
+    being sent the moment its worker's claim lapses (see notifications/outbox.py).
     """
 
     key = models.CharField(_("de-duplication key"), max_length=200, unique=True)
@@ -21,7 +35,10 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    email_requested = models.BooleanField(_("send e-mail"), default=True)
+    email_state = models.CharField(_("e-mail"), max_length=10, choices=EmailState.choices, default=EmailState.NONE)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_due_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+    email_last_error = models.TextField(_("last e-mail error"), blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
@@ -31,6 +48,11 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["email_due_at"],
+                condition=models.Q(email_state__in=["pending", "sending"]),
+                name="notification_outbox_idx",
+            ),
         ]
 
     def __str__(self) -> str:

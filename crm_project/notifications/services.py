@@ -1,15 +1,12 @@
 """The one way to tell someone something (JOB-09, JOB-10)."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from .models import Notification
+from crm_project.core.jobs import enqueue_on_commit
 
-log = logging.getLogger(__name__)
+from .models import EmailState, Notification
 
 
 def notify(
@@ -23,16 +20,19 @@ def notify(
     kind: str = "",
     email: bool = True,
 ) -> Notification | None:
-    """Put a message in `recipient`'s inbox and queue its e-mail, once per `key`.
+    """Put a message in `recipient`'s inbox and its e-mail in the outbox, once per `key`.
 
     Returns the new notification, or None when one with this key already exists — the
     caller is a job that ran before. `title` and `body` are lazy translations with
     %(name)s placeholders filled from `params`, rendered in the recipient's own language.
+    The e-mail is sent by a job queued on commit, or, if the broker is down, by the outbox's
+    periodic job (notifications/outbox.py).
     """
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         title_text, body_text = str(title), str(body)
         if params:
             title_text, body_text = title_text % params, body_text % params
+    wants_email = email and bool(recipient.email)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -42,39 +42,16 @@ def notify(
                 title=title_text[:200],
                 body=body_text,
                 url=url,
-                email_requested=email and bool(recipient.email),
+                email_state=EmailState.PENDING if wants_email else EmailState.NONE,
+                email_due_at=timezone.now() if wants_email else None,
             )
     except IntegrityError:
         return None
-    if notification.email_requested:
+    if wants_email:
         from .tasks import send_notification_email
 
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        enqueue_on_commit(send_notification_email, notification.pk)
     return notification
-
-
-def notification_email_send(*, notification_id: int) -> bool:
-    """Send a notification's e-mail at most once: claim it with a conditional UPDATE first,
-    so two workers (or a retry) never both send it. Returns whether this call sent it."""
-    claimed = Notification.objects.filter(pk=notification_id, email_requested=True, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    link = f"\n\n{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else ""
-    try:
-        send_mail(
-            subject=notification.title,
-            message=f"{notification.body}{link}",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notification.recipient.email],
-        )
-    except Exception:
-        # Release the claim so the retry can send it.
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-        raise
-    return True
 
 
 def notification_mark_read(*, user, notification_ids: list[int] | None = None) -> int:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from crm_project.accounts.models import User
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.core.files import display_name
+from crm_project.core.jobs import enqueue_on_commit
 from crm_project.notifications.services import notify
 
 from ..importers import CheckResult, ImportCancelled, error, importer_for
@@ -110,7 +111,7 @@ def import_upload(*, actor: User, kind: str, uploaded_file) -> ImportBatch:
             batch.save(update_fields=["in_background"])
             from ..tasks_imports import import_check_job
 
-            transaction.on_commit(lambda: import_check_job.delay(batch.pk))
+            enqueue_on_commit(import_check_job, batch.pk, on_failure=lambda: _no_background(batch.pk))
             return batch
         result = importer.check(actor=actor, rows=sheet.rows)
     except Exception as problem:
@@ -150,6 +151,12 @@ def _failure_message(problem: Exception) -> str:
 def _log_unexpected(batch: ImportBatch, problem: Exception) -> None:
     if not isinstance(problem, (DomainError, OSError, IntegrityError, SoftTimeLimitExceeded)):
         log.error("import %s failed", batch.pk, exc_info=problem)
+
+
+def _no_background(batch_id: int) -> None:
+    """The job could not be queued (the broker is down): say so rather than wait for ever."""
+    message = _("Background processing is unavailable right now. Nothing was imported; upload the file again later.")
+    import_give_up(batch_id=batch_id, problem=DomainError(message))
 
 
 def import_give_up(*, batch_id: int, problem: Exception) -> None:
@@ -284,7 +291,7 @@ def import_confirm(*, actor: User, batch: ImportBatch) -> ImportBatch:
         if runs_in_background(batch):
             from ..tasks_imports import import_apply_job
 
-            transaction.on_commit(lambda: import_apply_job.delay(batch.pk))
+            enqueue_on_commit(import_apply_job, batch.pk, on_failure=lambda: _no_background(batch.pk))
             return batch
     return import_apply(batch_id=batch.pk)
 

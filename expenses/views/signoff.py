@@ -19,6 +19,7 @@ from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError
 from crm_project.core.files import visible_file_response
 from crm_project.core.listing import FilteredListView
+from crm_project.core.ratelimits import ALL_METHODS, rate_limit
 
 from ..exports.finance import SignoffSheetExport
 from ..exports.form4 import form4_response
@@ -333,6 +334,7 @@ def _private(response):
 
 @login_not_required
 @never_cache
+@rate_limit("signoff-link", methods=ALL_METHODS)
 def signoff_public(request, token: str):
     """What the contact sees: their own name, the month, the company and their own amount —
     nobody else's (CUS-07, EXP-11) — and one button. Works once."""

@@ -1,8 +1,6 @@
 """Someone files a complaint through the public form on a phone and sees the reference number
 and the status link (CMP-01)."""
 
-import uuid
-
 import pytest
 
 from complaints.models import Complaint
@@ -12,11 +10,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TIMEOUT_MS = 15_000
 
 
-def test_filing_a_complaint_on_a_phone(live_server, chromium, settings):
+def test_filing_a_complaint_on_a_phone(live_server, chromium):
     """CMP-01: no login, phone-sized viewport; the reference number and the status link."""
     from playwright.sync_api import expect
 
-    settings.COMPLAINT_PUBLIC_RATE_NAMESPACE = f"test-browser-complaints:{uuid.uuid4().hex}"
     context = chromium.new_context(
         locale="en-US", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
