@@ -229,6 +229,10 @@ LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", 25)
 IMPORT_BACKGROUND_THRESHOLD = env_int("IMPORT_BACKGROUND_THRESHOLD", 10_000)
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+# One purchase row (a customer, a product, a month) above these is refused as implausible
+# by every way purchases come in (CUS-10, EXP-04): whole units and yuan.
+PURCHASE_MAX_QUANTITY = env_int("PURCHASE_MAX_QUANTITY", 1_000_000)
+PURCHASE_MAX_AMOUNT = env_int("PURCHASE_MAX_AMOUNT", 100_000_000)
 
 # The public complaint form (CMP-01) and the repeat-complaint window of the report (CMP-05).
 COMPLAINT_PUBLIC_RATE = env("COMPLAINT_PUBLIC_RATE", "5/h")

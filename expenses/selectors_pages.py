@@ -146,12 +146,14 @@ class StatementPage:
     events: list[ReviewEvent]
     special_fees: list
     special_fee_total: Decimal
+    corrections: list = field(default_factory=list)
 
 
 def statement_page(statement: Statement, *, user) -> StatementPage:
-    """Six queries whatever the number of lines and contacts: lines with customer and
-    product, their allocations with contacts, this round's signatures, the review history
-    and the month's approved special fees."""
+    """Seven queries whatever the number of lines and contacts: lines with customer and
+    product, their allocations with contacts, this round's signatures, the review history,
+    the month's approved special fees and the late corrections of earlier months it carries
+    (EXP-04)."""
     lines = list(
         statement.lines.select_related("customer", "product").prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("contact"))
@@ -181,6 +183,11 @@ def statement_page(statement: Statement, *, user) -> StatementPage:
         events=events,
         special_fees=special_fees,
         special_fee_total=sum((fee.amount for fee in special_fees), ZERO),
+        corrections=list(
+            statement.late_corrections.filter(applied_at__isnull=True)
+            .select_related("purchase__customer", "purchase__product", "made_by", "frozen_by")
+            .order_by("purchase__month", "purchase__customer__name", "made_at", "pk")
+        ),
     )
 
 

@@ -1,6 +1,7 @@
 """Rapport fees 客情费 (DOMAIN §6, EXP-01 … EXP-15)."""
 
 from .advances import Advance, AdvanceStatus, SpotCheck
+from .corrections import PurchaseCorrection
 from .controls import ConfidentialityException, Investigation, InvestigationStatus, Reassignment
 from .ledger import EntryKind, LedgerAccount, LedgerEntry
 from .settings import FeeSettings
@@ -21,6 +22,7 @@ from .statements import (
 __all__ = [
     "Advance", "AdvanceStatus", "Allocation", "ConfidentialityException", "EntryKind", "FeeSettings",
     "FeeStandard", "FeeTier", "Investigation", "InvestigationStatus", "LedgerAccount", "LedgerEntry",
-    "Reassignment", "ReviewAction", "ReviewEvent", "Signature", "SignerRole", "SignoffMethod", "SignoffSheet",
-    "SpecialFeeApplication", "SpecialFeeStatus", "SpotCheck", "Statement", "StatementLine", "StatementStatus",
+    "PurchaseCorrection", "Reassignment", "ReviewAction", "ReviewEvent", "Signature", "SignerRole",
+    "SignoffMethod", "SignoffSheet", "SpecialFeeApplication", "SpecialFeeStatus", "SpotCheck", "Statement",
+    "StatementLine", "StatementStatus",
 ]  # fmt: skip
