@@ -168,7 +168,7 @@ def implausible_figures(values: Mapping[str, Decimal]) -> list[DomainError]:
         )
     if {"amount", "returned_amount", "collected_amount"} <= values.keys():
         net_sales = values["amount"] - values["returned_amount"]
-        if values["collected_amount"] > net_sales:
+        if values["collected_amount"] > net_sales >= 0:  # returns above sales are reported already
             errors.append(
                 DomainError(
                     _(
