@@ -1,8 +1,8 @@
 """Rapport fees 客情费 (DOMAIN §6, EXP-01 … EXP-15)."""
 
 from .advances import Advance, AdvanceStatus, SpotCheck
-from .corrections import PurchaseCorrection
 from .controls import ConfidentialityException, Investigation, InvestigationStatus, Reassignment
+from .corrections import PurchaseCorrection
 from .ledger import EntryKind, LedgerAccount, LedgerEntry
 from .settings import FeeSettings
 from .signoff import SignoffMethod, SignoffSheet

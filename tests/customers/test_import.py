@@ -391,9 +391,7 @@ def test_a_large_file_is_checked_and_imported_in_the_background(
     assert Notification.objects.filter(recipient=clerk).count() == 2
 
 
-def test_cancelling_while_the_job_checks_stops_it(
-    client_for, rep, clerk, settings, django_capture_on_commit_callbacks
-):
+def test_cancelling_while_the_job_checks_stops_it(client_for, rep, clerk, settings, django_capture_on_commit_callbacks):
     settings.IMPORT_BACKGROUND_THRESHOLD = 1
     CustomerFactory(owner=rep, code="C1")
     ProductFactory(code="P1")

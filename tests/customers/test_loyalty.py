@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
+from crm_project.core.errors import DomainError, PermissionDenied
 from customers import demo_loyalty
 from customers.models import CustomerSettings, LoyaltyEntry, LoyaltyKind
 from customers.services.loyalty import loyalty_balance, loyalty_redeem, points_for
