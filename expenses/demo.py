@@ -8,9 +8,11 @@ immutable, keep the moment the demo was loaded).
     last month     rep1: signed by the clerk; rep2: returned by the manager with a comment;
                    rep3: submitted, waiting for the clerk; rep4: draft (late)
 
-plus two new-customer special-fee applications, a confidentiality exception and an open
-investigation. rep3 and rep4 are extra demo reps with a few customers of their own.
-Deterministic and idempotent: each statement is made once per rep and month.
+plus two new-customer special-fee applications, a confidentiality exception, an open
+investigation, and a late correction: the ERP (erp1) reports the rest of a collection for
+rep2's written-off month, which rep2's next statement carries (EXP-04). rep3 and rep4 are
+extra demo reps with a few customers of their own. Deterministic and idempotent: each
+statement is made once per rep and month.
 """
 
 import random
@@ -19,6 +21,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from crm_project.accounts.demo import DEMO_PASSWORD
@@ -35,6 +38,7 @@ from customers.models import (
     Product,
     Purchase,
 )
+from customers.services.purchase_rows import purchases_bulk_upsert
 from customers.services.search import customer_refresh_search_text
 
 from .models import (
@@ -43,6 +47,7 @@ from .models import (
     FeeStandard,
     FeeTier,
     Investigation,
+    PurchaseCorrection,
     ReviewAction,
     ReviewEvent,
     Signature,
@@ -51,6 +56,7 @@ from .models import (
     SpecialFeeApplication,
     SpotCheck,
     Statement,
+    StatementLine,
     StatementStatus,
 )
 from .services.advances import advance_pay, advance_request, spot_check_record
@@ -307,6 +313,31 @@ def _special_fees(rep: User, people: dict[str, User], today: date) -> int:
     return made
 
 
+def _late_correction(rep: User) -> int:
+    """EXP-04: erp1 sends a frozen row again, fully collected: a correction, not an overwrite."""
+    erp = User.objects.filter(username="erp1").first()
+    if erp is None or PurchaseCorrection.objects.exists():
+        return 0
+    line = (
+        StatementLine.objects.filter(statement__rep=rep, statement__status=StatementStatus.VALID,
+                                     collected__lt=F("net_sales"))
+        .select_related("customer", "product")
+        .order_by("statement__month", "pk")
+        .first()
+    )  # fmt: skip
+    if line is None:
+        return 0
+    row = Purchase.objects.get(customer=line.customer, product=line.product, month=line.purchase_month)
+    figures = {name: str(getattr(row, name)) for name in ("quantity", "amount", "returned_quantity", "returned_amount")}
+    purchases_bulk_upsert(
+        actor=erp,
+        rows=[{"external_ref": row.external_ref or f"ERP-DEMO-{row.pk}", "customer": row.customer.code,
+               "product": row.product.code, "month": f"{row.month:%Y-%m}", **figures,
+               "collected_amount": str(row.net_sales)}],
+    )  # fmt: skip
+    return 1
+
+
 def _controls(people: dict[str, User], today: date) -> None:
     rep2 = people["rep2"]
     if not Investigation.objects.exists():
@@ -354,8 +385,9 @@ def seed(stdout=None) -> None:
     made = sum(_statement(people[username], month, state, people, book) for username, month, state in plan)
     special = _special_fees(people["rep1"], people, today)
     _controls(people, today)
+    corrected = _late_correction(people["rep2"])
     _write(
         stdout,
         f"  {standards} fee standards, {made} statements ({m2:%Y-%m}, {m1:%Y-%m}), {special} special-fee "
-        "applications; demo reps rep3, rep4",
+        f"applications, {corrected} late correction; demo reps rep3, rep4",
     )
