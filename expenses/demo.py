@@ -9,8 +9,8 @@ immutable, keep the moment the demo was loaded).
                    rep3: submitted, waiting for the clerk; rep4: draft (late)
 
 plus two new-customer special-fee applications, a confidentiality exception, an open
-investigation, and a late correction: the ERP (erp1) reports the rest of a collection for
-rep2's written-off month, which rep2's next statement carries (EXP-04). rep3 and rep4 are
+investigation, and a late correction: the ERP (erp1) reports a unit returned on rep2's
+written-off month, which makes a claw-back due (EXP-04, EXP-12). rep3 and rep4 are
 extra demo reps with a few customers of their own. Deterministic and idempotent: each
 statement is made once per rep and month.
 """
@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from crm_project.accounts.demo import DEMO_PASSWORD
@@ -314,13 +313,14 @@ def _special_fees(rep: User, people: dict[str, User], today: date) -> int:
 
 
 def _late_correction(rep: User) -> int:
-    """EXP-04: erp1 sends a frozen row again, fully collected: a correction, not an overwrite."""
+    """EXP-04, EXP-12: erp1 reports one unit returned on a written-off month of `rep`: a
+    correction, not an overwrite, and a claw-back due on finance's page."""
     erp = User.objects.filter(username="erp1").first()
     if erp is None or PurchaseCorrection.objects.exists():
         return 0
     line = (
-        StatementLine.objects.filter(statement__rep=rep, statement__status=StatementStatus.VALID,
-                                     collected__lt=F("net_sales"))
+        StatementLine.objects.filter(statement__rep=rep, statement__written_off_at__isnull=False, payable__gt=0,
+                                     net_quantity__gte=2)
         .select_related("customer", "product")
         .order_by("statement__month", "pk")
         .first()
@@ -328,12 +328,15 @@ def _late_correction(rep: User) -> int:
     if line is None:
         return 0
     row = Purchase.objects.get(customer=line.customer, product=line.product, month=line.purchase_month)
-    figures = {name: str(getattr(row, name)) for name in ("quantity", "amount", "returned_quantity", "returned_amount")}
+    unit_price = (row.amount / row.quantity).quantize(Decimal("0.01"))
+    returned_amount = min(row.amount, row.returned_amount + unit_price)
     purchases_bulk_upsert(
         actor=erp,
         rows=[{"external_ref": row.external_ref or f"ERP-DEMO-{row.pk}", "customer": row.customer.code,
-               "product": row.product.code, "month": f"{row.month:%Y-%m}", **figures,
-               "collected_amount": str(row.net_sales)}],
+               "product": row.product.code, "month": f"{row.month:%Y-%m}", "quantity": str(row.quantity),
+               "amount": str(row.amount), "returned_quantity": str(row.returned_quantity + 1),
+               "returned_amount": str(returned_amount),
+               "collected_amount": str(min(row.collected_amount, row.amount - returned_amount))}],
     )  # fmt: skip
     return 1
 
