@@ -1,15 +1,18 @@
 """Who feeds the inputs of the rapport fees, and what happens to a month already on a
 submitted or signed statement (EXP-04, EXP-07, EXP-12, CUS-10, ORG-03)."""
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from crm_project.accounts.roles import Role
 from customers.models import LoyaltyEntry, Purchase
+from customers.services.purchase_freeze import lock_purchase_months
 from expenses.models import EntryKind, PurchaseCorrection, StatementStatus
 from expenses.services.clawbacks import clawback_for_returns, clawbacks_due
 from expenses.services.review import statement_return, statement_sign
@@ -271,3 +274,28 @@ def test_a_returned_statement_unfreezes_its_month(customer, rep, clerk, erp):
     api(erp).post(URL, [row(collected_amount="1100.00")], format="json")
     assert figures(september)[2] == Decimal("1200.00")
     assert PurchaseCorrection.objects.filter(applied_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_waits_for_a_purchase_write_in_flight(customer, rep):
+    """EXP-04: submitting takes the freeze lock exclusively, so a purchase write that has
+    already checked "not frozen" finishes first and the statement is computed from it."""
+    statement = statement_create(actor=rep, month=SEPTEMBER)
+    submitted = threading.Event()
+
+    def submit():
+        try:
+            statement_submit(actor=rep, statement=statement)
+            submitted.set()
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        lock_purchase_months()  # what every purchase write takes first
+        thread = threading.Thread(target=submit)
+        thread.start()
+        assert not submitted.wait(0.5)
+        Purchase.objects.filter(customer=customer).update(collected_amount=Decimal("1200.00"))
+    thread.join(timeout=20)
+    assert submitted.is_set()
+    assert statement.lines.get().payable == Decimal("108.00")
