@@ -17,6 +17,7 @@ from .models import (
     Allocation,
     EntryKind,
     FeeStandard,
+    PurchaseCorrection,
     ReviewEvent,
     Signature,
     SpecialFeeStatus,
@@ -147,13 +148,14 @@ class StatementPage:
     special_fees: list
     special_fee_total: Decimal
     corrections: list = field(default_factory=list)
+    corrected_since: int = 0
 
 
 def statement_page(statement: Statement, *, user) -> StatementPage:
-    """Seven queries whatever the number of lines and contacts: lines with customer and
+    """Eight queries whatever the number of lines and contacts: lines with customer and
     product, their allocations with contacts, this round's signatures, the review history,
-    the month's approved special fees and the late corrections of earlier months it carries
-    (EXP-04)."""
+    the month's approved special fees, the late corrections of earlier months it carries and
+    the number of corrections its own purchases received since it froze them (EXP-04)."""
     lines = list(
         statement.lines.select_related("customer", "product").prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("contact"))
@@ -188,6 +190,7 @@ def statement_page(statement: Statement, *, user) -> StatementPage:
             .select_related("purchase__customer", "purchase__product", "made_by", "frozen_by")
             .order_by("purchase__month", "purchase__customer__name", "made_at", "pk")
         ),
+        corrected_since=PurchaseCorrection.objects.filter(frozen_by=statement, applied_at__isnull=True).count(),
     )
 
 

@@ -172,6 +172,8 @@ def test_an_upsert_into_a_submitted_month_is_a_correction_carried_by_the_next_st
         "created": 0, "updated": 0, "unchanged": 1,
     }  # fmt: skip
     assert PurchaseCorrection.objects.count() == 1
+    page = client_for(rep).get(f"/fees/statements/{statement.pk}/").content.decode()
+    assert 'id="corrected-since"' in page and "1 purchase of this statement was corrected" in page
 
     time_machine.move_to("2026-11-04 10:00 +0800")
     october = statement_create(actor=rep, month=OCTOBER)
