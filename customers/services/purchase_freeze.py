@@ -17,9 +17,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
+from django.utils.translation import gettext as _
 
 from crm_project.accounts.models import User
+from crm_project.core.errors import DomainError
 
 from ..models import Purchase
 
@@ -72,9 +74,28 @@ def freezer() -> Freezer:
     return _freezer
 
 
+# How long a submission or return waits for purchase writes under way (a large import).
+FREEZE_WAIT_MS = 15_000
+
+
 def lock_purchase_months(*, exclusive: bool = False) -> None:
     """Take the freeze lock for the current transaction: shared to write purchases,
-    exclusive to freeze or unfreeze a month (statement submit and return)."""
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    exclusive to freeze or unfreeze a month (statement submit and return). The exclusive
+    lock waits at most FREEZE_WAIT_MS, then refuses with a message instead of holding a
+    web worker for the length of an import. Call it first in the transaction."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s)", [_FREEZE_LOCK])
+        if not exclusive:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_FREEZE_LOCK])
+            return
+        cursor.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                       [f"{int(FREEZE_WAIT_MS)}ms"])  # fmt: skip
+        previous = cursor.fetchone()[0]
+        try:
+            with transaction.atomic():
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FREEZE_LOCK])
+        except OperationalError:
+            raise DomainError(
+                _("Purchases are being written right now (an import or the ERP); try again in a minute.")
+            ) from None
+        finally:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])

@@ -11,7 +11,9 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from crm_project.accounts.roles import Role
+from crm_project.core.errors import DomainError
 from customers.models import LoyaltyEntry, Purchase
+from customers.services import purchase_freeze
 from customers.services.purchase_freeze import lock_purchase_months
 from expenses.models import EntryKind, PurchaseCorrection, StatementStatus
 from expenses.services.clawbacks import clawback_for_returns, clawbacks_due
@@ -301,3 +303,35 @@ def test_a_submission_waits_for_a_purchase_write_in_flight(customer, rep):
     thread.join(timeout=20)
     assert submitted.is_set()
     assert statement.lines.get().payable == Decimal("108.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_does_not_wait_for_ever_on_a_long_import(customer, rep, monkeypatch):
+    """EXP-04: while a long purchase write holds the freeze lock, submitting answers with a
+    message after a bounded wait and changes nothing."""
+    monkeypatch.setattr(purchase_freeze, "FREEZE_WAIT_MS", 200)
+    statement = statement_create(actor=rep, month=SEPTEMBER)
+    holding, release, outcome = threading.Event(), threading.Event(), []
+
+    def long_import():
+        try:
+            with transaction.atomic():
+                lock_purchase_months()
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=long_import)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        with pytest.raises(DomainError, match="Purchases are being written right now"):
+            statement_submit(actor=rep, statement=statement)
+        outcome.append("refused")
+    finally:
+        release.set()
+        thread.join(timeout=20)
+    statement.refresh_from_db()
+    assert outcome == ["refused"] and statement.status == StatementStatus.DRAFT
+    assert statement_submit(actor=rep, statement=statement).status == StatementStatus.SUBMITTED
