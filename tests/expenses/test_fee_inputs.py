@@ -255,6 +255,8 @@ def test_the_clerks_hand_entry_and_an_import_into_a_signed_month_are_corrections
     ]  # fmt: skip
     assert corrections[1].old_quantity == Decimal("0.00") and corrections[1].quantity == Decimal("5.00")
     assert statement.lines.count() == 1
+    page = client_for(rep).get(f"/fees/statements/{statement.pk}/").content.decode()
+    assert "2 purchases of this statement were corrected" in page and "The signed statement keeps its figures" in page
 
 
 def test_a_returned_statement_unfreezes_its_month(customer, rep, clerk, erp):
