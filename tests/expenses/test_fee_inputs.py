@@ -193,11 +193,12 @@ def test_an_upsert_into_a_submitted_month_is_a_correction_carried_by_the_next_st
 
 
 def test_an_upsert_into_a_written_off_month_leaves_it_and_claws_back_against_the_next_statement(
-    customer, rep, clerk, manager, finance, erp, module
+    customer, rep, clerk, manager, finance, erp, client_for, time_machine
 ):
     """EXP-04, EXP-11, EXP-12: September is signed, paid and written off (¥108, all
-    collected). The ERP then reports 3 units returned: the row, the statement and its fee
-    stay; the correction makes ¥27 due, clawed back against the next statement."""
+    collected). In November the ERP reports 3 units returned: the row, the statement and
+    its fee stay; the correction shows on the October statement and makes ¥27 due, clawed
+    back against it."""
     Purchase.objects.filter(pk=customer.purchases.get().pk).update(collected_amount=Decimal("1200.00"))
     statement = sign_all(statement_submit(actor=rep, statement=statement_create(actor=rep, month=SEPTEMBER)),
                          clerk, manager, finance)  # fmt: skip
@@ -209,6 +210,8 @@ def test_an_upsert_into_a_written_off_month_leaves_it_and_claws_back_against_the
         signoff_write_off(actor=finance, sheet=sheet)
     statement.refresh_from_db()
     assert statement.written_off_at and statement.status == StatementStatus.VALID
+    time_machine.move_to("2026-11-04 10:00 +0800")
+    october = statement_create(actor=rep, month=OCTOBER)
 
     body = [row(returned_quantity="3", returned_amount="300.00", collected_amount="900.00")]
     assert api(erp).post(URL, body, format="json").json() == {"created": 0, "updated": 1, "unchanged": 0}
@@ -217,10 +220,14 @@ def test_an_upsert_into_a_written_off_month_leaves_it_and_claws_back_against_the
     assert statement.lines.get().payable == Decimal("108.00")
     correction = PurchaseCorrection.objects.get()
     assert (correction.old_returned_quantity, correction.returned_quantity) == (Decimal("0.00"), Decimal("3.00"))
+    assert (correction.frozen_by, correction.carried_by) == (statement, october)
+    page = client_for(rep).get(f"/fees/statements/{october.pk}/").content.decode()
+    assert 'id="late-corrections"' in page and "0.00 → <span" in page
     assert [due.due for due in clawbacks_due()] == [Decimal("27.00")]
     [entry] = clawback_for_returns(actor=finance, statement=statement)
-    assert (entry.kind, entry.amount, entry.month) == (EntryKind.CLAW_BACK, Decimal("-27.00"), SEPTEMBER)
-    assert entry.statement is None and "2026-10" in entry.note  # October is not filed yet
+    assert (entry.kind, entry.amount, entry.month, entry.statement) == (
+        EntryKind.CLAW_BACK, Decimal("-27.00"), SEPTEMBER, october,
+    )  # fmt: skip
 
 
 def test_the_clerks_hand_entry_and_an_import_into_a_signed_month_are_corrections(
