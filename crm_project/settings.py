@@ -281,6 +281,10 @@ IMPORT_BACKGROUND_UNPACKED_MB = env_int("IMPORT_BACKGROUND_UNPACKED_MB", 4)
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 100)
+# One purchase row (a customer, a product, a month) above these is refused as implausible
+# by every way purchases come in (CUS-10, EXP-04): whole units and yuan.
+PURCHASE_MAX_QUANTITY = env_int("PURCHASE_MAX_QUANTITY", 1_000_000)
+PURCHASE_MAX_AMOUNT = env_int("PURCHASE_MAX_AMOUNT", 100_000_000)
 
 # The repeat-complaint window of the report (CMP-05); the public form's limit is in RATE_LIMITS.
 COMPLAINT_REPEAT_DAYS = env_int("COMPLAINT_REPEAT_DAYS", 90)

@@ -56,3 +56,27 @@ def can_approve_contact_change_as_director(user) -> bool:
 
 def can_record_contact_change(user) -> bool:
     return not is_read_only(user) and (user.is_superuser or user.has_role(Role.SALES_CLERK))
+
+
+# Purchase figures are the inputs of the rapport fees (EXP-02 tiers by net quantity, EXP-04
+# collected ÷ net sales): the rep whose fees they make never sets them. They come from the
+# ERP's integration user, the sales clerk (department's customers) or finance (all).
+PURCHASE_FEEDER_ROLES = (Role.INTEGRATION, Role.SALES_CLERK, Role.FINANCE)
+COMPANY_WIDE_FEEDER_ROLES = (Role.INTEGRATION, Role.FINANCE)
+
+
+def may_feed_purchases(user) -> bool:
+    """The bulk upsert, the purchases import and entering purchases by hand (CUS-10, EXP-04)."""
+    if not user.is_authenticated or is_read_only(user):
+        return False
+    return user.is_superuser or user.has_role(*PURCHASE_FEEDER_ROLES)
+
+
+def may_feed_purchases_of(user, customer) -> bool:
+    """Never for a customer one owns: nobody sets the inputs of their own fees (EXP-04)."""
+    return may_feed_purchases(user) and not customer.is_archived and customer.owner_id != user.pk
+
+
+def can_create_product(user) -> bool:
+    """The ERP keeps the product master; administrators maintain it too (CUS-10)."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMINISTRATOR, Role.INTEGRATION))

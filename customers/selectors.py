@@ -9,6 +9,7 @@ from django.utils import timezone
 from crm_project.accounts.access import visible_to
 
 from .models import Contact, Customer, CustomerSettings, Product, Purchase, Visit, VisitStatus
+from .permissions import COMPANY_WIDE_FEEDER_ROLES, may_feed_purchases
 
 
 def customer_visible_to(user) -> QuerySet[Customer]:
@@ -21,6 +22,17 @@ def contact_visible_to(user) -> QuerySet[Contact]:
 
 def purchase_visible_to(user) -> QuerySet[Purchase]:
     return visible_to(user, Purchase.objects.all())
+
+
+def purchase_feed_customers(user) -> QuerySet[Customer]:
+    """The customers whose purchase figures `user` may write (EXP-04): every customer for the
+    ERP integration and finance, the department's for the sales clerk (ORG-02). Rows of a
+    customer the user owns are refused by the writers with their own message."""
+    if not may_feed_purchases(user):
+        return Customer.objects.none()
+    if user.is_superuser or user.has_role(*COMPANY_WIDE_FEEDER_ROLES):
+        return Customer.objects.all()
+    return customer_visible_to(user)
 
 
 def visit_visible_to(user) -> QuerySet[Visit]:

@@ -14,6 +14,7 @@ from .models import (
     ConfidentialityException,
     Investigation,
     LedgerEntry,
+    PurchaseCorrection,
     Reassignment,
     SignoffSheet,
     SpecialFeeApplication,
@@ -55,6 +56,7 @@ access.register(SignoffSheet, _signoff_sheets)
 access.register(SpotCheck, fee_data_rule("statement__rep"))
 access.register(Advance, fee_data_rule("rep"))
 access.register(LedgerEntry, fee_data_rule("rep"))
+access.register(PurchaseCorrection, fee_data_rule("rep"))
 access.register(SpecialFeeApplication, fee_data_rule("rep"))
 
 

@@ -8,3 +8,9 @@ class ExpensesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import access_rules, my_work, navigation, permissions_setup, schedules  # noqa: F401
+        from .services import corrections
+        from .timeline import register_timeline
+
+        # Purchases of months on submitted or signed statements are frozen (EXP-04).
+        corrections.register()
+        register_timeline()

@@ -8,9 +8,11 @@ immutable, keep the moment the demo was loaded).
     last month     rep1: signed by the clerk; rep2: returned by the manager with a comment;
                    rep3: submitted, waiting for the clerk; rep4: draft (late)
 
-plus two new-customer special-fee applications, a confidentiality exception and an open
-investigation. rep3 and rep4 are extra demo reps with a few customers of their own.
-Deterministic and idempotent: each statement is made once per rep and month.
+plus two new-customer special-fee applications, a confidentiality exception, an open
+investigation, and a late correction: the ERP (erp1) reports a unit returned on rep2's
+written-off month, which makes a claw-back due (EXP-04, EXP-12). rep3 and rep4 are
+extra demo reps with a few customers of their own. Deterministic and idempotent: each
+statement is made once per rep and month.
 """
 
 import random
@@ -35,6 +37,7 @@ from customers.models import (
     Product,
     Purchase,
 )
+from customers.services.purchase_rows import purchases_bulk_upsert
 from customers.services.search import customer_refresh_search_text
 
 from .models import (
@@ -43,6 +46,7 @@ from .models import (
     FeeStandard,
     FeeTier,
     Investigation,
+    PurchaseCorrection,
     ReviewAction,
     ReviewEvent,
     Signature,
@@ -51,6 +55,7 @@ from .models import (
     SpecialFeeApplication,
     SpotCheck,
     Statement,
+    StatementLine,
     StatementStatus,
 )
 from .services.advances import advance_pay, advance_request, spot_check_record
@@ -307,6 +312,35 @@ def _special_fees(rep: User, people: dict[str, User], today: date) -> int:
     return made
 
 
+def _late_correction(rep: User) -> int:
+    """EXP-04, EXP-12: erp1 reports one unit returned on a written-off month of `rep`: a
+    correction, not an overwrite, and a claw-back due on finance's page."""
+    erp = User.objects.filter(username="erp1").first()
+    if erp is None or PurchaseCorrection.objects.exists():
+        return 0
+    line = (
+        StatementLine.objects.filter(statement__rep=rep, statement__written_off_at__isnull=False, payable__gt=0,
+                                     net_quantity__gte=2)
+        .select_related("customer", "product")
+        .order_by("statement__month", "pk")
+        .first()
+    )  # fmt: skip
+    if line is None:
+        return 0
+    row = Purchase.objects.get(customer=line.customer, product=line.product, month=line.purchase_month)
+    unit_price = (row.amount / row.quantity).quantize(Decimal("0.01"))
+    returned_amount = min(row.amount, row.returned_amount + unit_price)
+    purchases_bulk_upsert(
+        actor=erp,
+        rows=[{"external_ref": row.external_ref or f"ERP-DEMO-{row.pk}", "customer": row.customer.code,
+               "product": row.product.code, "month": f"{row.month:%Y-%m}", "quantity": str(row.quantity),
+               "amount": str(row.amount), "returned_quantity": str(row.returned_quantity + 1),
+               "returned_amount": str(returned_amount),
+               "collected_amount": str(min(row.collected_amount, row.amount - returned_amount))}],
+    )  # fmt: skip
+    return 1
+
+
 def _controls(people: dict[str, User], today: date) -> None:
     rep2 = people["rep2"]
     if not Investigation.objects.exists():
@@ -354,8 +388,9 @@ def seed(stdout=None) -> None:
     made = sum(_statement(people[username], month, state, people, book) for username, month, state in plan)
     special = _special_fees(people["rep1"], people, today)
     _controls(people, today)
+    corrected = _late_correction(people["rep2"])
     _write(
         stdout,
         f"  {standards} fee standards, {made} statements ({m2:%Y-%m}, {m1:%Y-%m}), {special} special-fee "
-        "applications; demo reps rep3, rep4",
+        f"applications, {corrected} late correction; demo reps rep3, rep4",
     )

@@ -17,6 +17,7 @@ from .models import (
     Allocation,
     EntryKind,
     FeeStandard,
+    PurchaseCorrection,
     ReviewEvent,
     Signature,
     SpecialFeeStatus,
@@ -146,12 +147,15 @@ class StatementPage:
     events: list[ReviewEvent]
     special_fees: list
     special_fee_total: Decimal
+    corrections: list = field(default_factory=list)
+    corrected_since: int = 0
 
 
 def statement_page(statement: Statement, *, user) -> StatementPage:
-    """Six queries whatever the number of lines and contacts: lines with customer and
-    product, their allocations with contacts, this round's signatures, the review history
-    and the month's approved special fees."""
+    """Eight queries whatever the number of lines and contacts: lines with customer and
+    product, their allocations with contacts, this round's signatures, the review history,
+    the month's approved special fees, the late corrections of earlier months it carries and
+    the number of corrections its own purchases received since it froze them (EXP-04)."""
     lines = list(
         statement.lines.select_related("customer", "product").prefetch_related(
             Prefetch("allocations", queryset=Allocation.objects.select_related("contact"))
@@ -181,6 +185,12 @@ def statement_page(statement: Statement, *, user) -> StatementPage:
         events=events,
         special_fees=special_fees,
         special_fee_total=sum((fee.amount for fee in special_fees), ZERO),
+        corrections=list(
+            statement.late_corrections.filter(applied_at__isnull=True)
+            .select_related("purchase__customer", "purchase__product", "made_by", "frozen_by")
+            .order_by("purchase__month", "purchase__customer__name", "made_at", "pk")
+        ),
+        corrected_since=PurchaseCorrection.objects.filter(frozen_by=statement, applied_at__isnull=True).count(),
     )
 
 

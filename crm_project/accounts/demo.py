@@ -35,6 +35,8 @@ USERS = [
     ("ops1", "周", "杰", "operations", [Role.OPERATIONS]),
     ("procure1", "吴", "芳", "procurement", [Role.PROCUREMENT]),
     ("service1", "郑", "敏", "customer-service", [Role.CUSTOMER_SERVICE]),
+    # The ERP's account: it feeds purchases and the product master through the API (EXP-04).
+    ("erp1", "系统", "集成", "it", [Role.INTEGRATION]),
 ]
 
 DEPARTMENT_HEADS = {"sales": "manager1", "finance": "finance1", "operations": "ops1", "management": "gm1"}

@@ -23,6 +23,7 @@ class Role(StrEnum):
     CUSTOMER_SERVICE = "customer_service"
     MANAGEMENT = "management"
     ADMINISTRATOR = "administrator"
+    INTEGRATION = "integration"
 
     @property
     def label(self) -> str:
@@ -41,6 +42,7 @@ ROLE_LABELS = {
     Role.CUSTOMER_SERVICE: _("Customer service"),
     Role.MANAGEMENT: _("General management"),
     Role.ADMINISTRATOR: _("Administrator"),
+    Role.INTEGRATION: _("ERP integration"),
 }
 
 # Roles that see a whole department's records rather than only their own (ORG-02).

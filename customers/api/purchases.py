@@ -4,8 +4,14 @@ POST /api/v1/purchases/bulk-upsert/ takes a JSON list of rows {external_ref, cus
 product, month: "YYYY-MM", quantity, amount, returned_quantity, returned_amount,
 collected_amount} (customer and product are codes; figures are decimal strings) and answers
 {created, updated, unchanged}. All rows or none: any bad row → 400 with
-{errors: [{index, field, message}]} and nothing written. Rows are matched by external_ref,
-so sending the same rows again creates nothing.
+{errors: [{index, field, message}]} and nothing written — collected above a row's net sales
+and sizes beyond PURCHASE_MAX_QUANTITY / PURCHASE_MAX_AMOUNT included. Rows are matched by
+external_ref, so sending the same rows again creates nothing.
+
+Only the ERP integration user, finance and the sales clerk may send rows (403 for everyone
+else, reps above all: the figures are the inputs of their fees, EXP-04). A row of a month on
+a submitted or signed statement is not overwritten: it is posted as a late correction that
+the rep's next statement carries, and counts as updated.
 """
 
 import django_filters
@@ -87,6 +93,7 @@ class PurchaseViewSet(viewsets.ReadOnlyModelViewSet):
                 },
             ),
             400: OpenApiResponse(description="{errors: [{index, field, message}]}; nothing was written"),
+            403: OpenApiResponse(description="only the ERP integration, finance and the sales clerk send purchases"),
         },
     )
     @action(detail=False, methods=["post"], url_path="bulk-upsert")

@@ -1,14 +1,16 @@
 """Importing purchases from Excel (CUS-10, CUS-12): one row per customer, product and month.
 The rows pass exactly the checks of the ERP's bulk upsert; a row for a month already
-recorded updates it."""
+recorded updates it, and one of a frozen month is posted as a late correction. Like the
+upsert, for the sales clerk and finance, never a rep (EXP-04)."""
 
 from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
 from ..models import PurchaseSource
+from ..permissions import may_feed_purchases
+from ..services.purchase_freeze import lock_purchase_months
 from ..services.purchase_rows import lock_purchase_upserts, purchase_rows_check, purchase_rows_write
-from ..services.purchases import may_record_purchases
 from . import CheckResult, Column, error
 
 COLUMNS = (
@@ -31,9 +33,12 @@ class PurchaseImporter:
     columns = COLUMNS
 
     def may_import(self, actor) -> bool:
-        return may_record_purchases(actor)
+        return may_feed_purchases(actor)
 
     def check(self, *, actor, rows: list[tuple[int, dict]]) -> CheckResult:
+        # When applying, the check runs again in the writing transaction: from here on no
+        # month may freeze under it (taken before the upsert lock, as the upsert does).
+        lock_purchase_months()
         planned, errors = purchase_rows_check(actor=actor, rows=rows, require_ref=False)
         return CheckResult(
             total_rows=len(rows),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ZERO, Purchase
-from ..permissions import can_edit_customer
+from ..permissions import may_feed_purchases_of
 
 MONTHS = 12
 RECENT_ROWS = 10
@@ -64,5 +64,5 @@ def context(customer, user) -> dict:
         "purchase_chart": chart,
         "purchase_has_any": any(row["sold"] or row["collected"] for row in rows) or bool(recent),
         "recent_purchases": recent,
-        "can_add_purchase": can_edit_customer(user, customer),
+        "can_add_purchase": may_feed_purchases_of(user, customer),
     }

@@ -4,7 +4,10 @@ net sales 纯销 (amount − returns) and the amount collected 回款.
 One row per (customer, product, month). Rows come from three places — entered by hand,
 imported from Excel (CUS-12), or sent by the ERP through the bulk-upsert API — and all of
 them pass the same checks here: no negative figures, returns within sales, to the fen, and
-a month that has started. Every saved change posts the loyalty points it earns (CUS-13).
+a month that has started, and figures no real row has (collected above net sales, sizes
+beyond `PURCHASE_MAX_QUANTITY` / `PURCHASE_MAX_AMOUNT`). Every saved change posts the
+loyalty points it earns (CUS-13). Who may write them, and what happens to a month already on
+a submitted statement, is said at `purchase_save`.
 """
 
 import re
@@ -12,19 +15,20 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm_project.accounts.access import is_read_only
 from crm_project.accounts.models import User
 from crm_project.core.errors import DomainError, PermissionDenied
 
 from ..models import ZERO, Customer, Product, Purchase, PurchaseSource
-from ..permissions import can_edit_customer, is_sales
-from ..selectors import customer_visible_to
+from ..permissions import may_feed_purchases, may_feed_purchases_of
+from ..selectors import purchase_feed_customers
 from .loyalty import loyalty_post_for_purchases
+from .purchase_freeze import LateChange, freezer, lock_purchase_months
 
 CENT = Decimal("0.01")
 NUMBER_FIELDS = ("quantity", "amount", "returned_quantity", "returned_amount", "collected_amount")
@@ -135,7 +139,49 @@ def clean_purchase_numbers(raw: Mapping) -> tuple[dict[str, Decimal], list[Domai
                     field=returned,
                 )
             )
+    errors += implausible_figures(values)
     return values, errors
+
+
+def implausible_figures(values: Mapping[str, Decimal]) -> list[DomainError]:
+    """Figures no real row has (EXP-04: they would feed a fee). Collected is the money
+    received for this row's own net sales: a payment of an earlier month's invoice belongs
+    on that month's row, where it makes that month's fee payable (the statement's
+    carry-over), so collected above net sales is refused rather than capped."""
+    errors = []
+    max_quantity = Decimal(getattr(settings, "PURCHASE_MAX_QUANTITY", 1_000_000))
+    max_amount = Decimal(getattr(settings, "PURCHASE_MAX_AMOUNT", 100_000_000))
+    if values.get("quantity", ZERO) > max_quantity:
+        errors.append(
+            DomainError(
+                _("The quantity (%(value)s) is above %(max)s units for one customer, product and month; check the row.")
+                % {"value": values["quantity"], "max": f"{max_quantity:,}"},
+                field="quantity",
+            )
+        )
+    if values.get("amount", ZERO) > max_amount:
+        errors.append(
+            DomainError(
+                _("The amount (¥%(value)s) is above ¥%(max)s for one customer, product and month; check the row.")
+                % {"value": f"{values['amount']:,}", "max": f"{max_amount:,}"},
+                field="amount",
+            )
+        )
+    if {"amount", "returned_amount", "collected_amount"} <= values.keys():
+        net_sales = values["amount"] - values["returned_amount"]
+        if values["collected_amount"] > net_sales >= 0:  # returns above sales are reported already
+            errors.append(
+                DomainError(
+                    _(
+                        "The amount collected (¥%(collected)s) is more than the net sales of this row (¥%(net)s). "
+                        "Record collections net of refunds, and a payment for another month's purchases on that "
+                        "month's row."
+                    )
+                    % {"collected": values["collected_amount"], "net": net_sales},
+                    field="collected_amount",
+                )
+            )
+    return errors
 
 
 def clean_code(value) -> str:
@@ -146,6 +192,10 @@ def clean_code(value) -> str:
 
 
 # --- one purchase, by hand -----------------------------------------------------------------
+
+
+def _figures_of(purchase: Purchase) -> dict[str, Decimal]:
+    return {name: getattr(purchase, name) for name in NUMBER_FIELDS}
 
 
 def purchase_save(
@@ -165,7 +215,16 @@ def purchase_save(
 ) -> Purchase:
     """Create or update the row for (customer, product, month) (CUS-10) and post the loyalty
     points it earns, or the difference when its net sales change (CUS-13). `expect_new`
-    refuses to overwrite an existing row (the "add a purchase" form)."""
+    refuses to overwrite an existing row (the "add a purchase" form).
+
+    The figures are fee inputs (EXP-04): only the sales clerk, finance and the ERP set them,
+    never for a customer they own. A row of a frozen month (its statement is submitted or
+    signed) keeps its figures; the change is posted as a late correction that the rep's next
+    statement carries, and the returned row has `posted_as_correction` set."""
+    if not may_feed_purchases(actor):
+        raise PermissionDenied(
+            _("Purchase figures come from the ERP, the sales clerk or finance; you may not record them.")
+        )
     month = parse_month(month)
     values, errors = clean_purchase_numbers(
         {
@@ -182,9 +241,10 @@ def purchase_save(
     if ref and len(ref) > 100:
         raise DomainError(_("The external reference is longer than 100 characters."), field="external_ref")
     with transaction.atomic():
+        lock_purchase_months()
         # Locking the customer serialises its purchase saves and point redemptions.
-        locked = customer_visible_to(actor).select_for_update(of=("self",)).filter(pk=customer.pk).first()
-        if locked is None or not can_edit_customer(actor, locked):
+        locked = purchase_feed_customers(actor).select_for_update(of=("self",)).filter(pk=customer.pk).first()
+        if locked is None or not may_feed_purchases_of(actor, locked):
             raise PermissionDenied(_("You may not record purchases for this customer."))
         purchase = Purchase.objects.select_for_update().filter(customer=locked, product=product, month=month).first()
         if ref and Purchase.objects.filter(external_ref=ref).exclude(pk=purchase.pk if purchase else None).exists():
@@ -192,7 +252,16 @@ def purchase_save(
                 _("The external reference %(ref)s is already used by another purchase.") % {"ref": ref},
                 field="external_ref",
             )
+        frozen = bool(freezer().frozen([(locked.pk, month)]))
         if purchase is None:
+            if frozen:
+                # Nothing was stated for this product: the row starts at zero, the figures
+                # are the correction's.
+                purchase = Purchase.objects.create(customer=locked, product=product, month=month, source=source,
+                                                   external_ref=ref)  # fmt: skip
+                freezer().post(actor=actor, changes=[LateChange(purchase, values)], source=source)
+                purchase.posted_as_correction = True
+                return purchase
             purchase = Purchase.objects.create(
                 customer=locked, product=product, month=month, source=source, external_ref=ref, **values
             )
@@ -209,13 +278,19 @@ def purchase_save(
                 _("This row comes from %(ref)s and keeps that reference.") % {"ref": purchase.external_ref},
                 field="external_ref",
             )
+        if ref and purchase.external_ref != ref:
+            purchase.external_ref = ref
+            purchase.save(update_fields=["external_ref", "updated_at"])
+        if frozen:
+            current = freezer().current_figures([purchase.pk]).get(purchase.pk) or _figures_of(purchase)
+            if current != values:
+                freezer().post(actor=actor, changes=[LateChange(purchase, values)], source=source)
+                purchase.posted_as_correction = True
+            return purchase
         old_net = purchase.net_sales
         changed = [name for name, value in values.items() if getattr(purchase, name) != value]
         for name in changed:
             setattr(purchase, name, values[name])
-        if ref and purchase.external_ref != ref:
-            purchase.external_ref = ref
-            changed.append("external_ref")
         if changed:
             purchase.save(update_fields=[*changed, "updated_at"])
         if purchase.net_sales != old_net:
@@ -223,5 +298,17 @@ def purchase_save(
     return purchase
 
 
-def may_record_purchases(actor: User) -> bool:
-    return is_sales(actor) and not is_read_only(actor)
+def purchase_apply_figures(*, actor: User, purchase: Purchase, values: Mapping[str, Decimal], reason: str) -> Purchase:
+    """Write figures already checked and decided elsewhere — a late correction whose month
+    has been unfrozen (EXP-04) — with `reason` in the audit history (ORG-03), and post the
+    loyalty difference (CUS-13). The caller holds the freeze lock and the row."""
+    changed = [name for name in NUMBER_FIELDS if getattr(purchase, name) != values[name]]
+    if not changed:
+        return purchase
+    for name in changed:
+        setattr(purchase, name, values[name])
+    purchase._history_user = actor
+    purchase._change_reason = reason
+    purchase.save(update_fields=[*changed, "updated_at"])
+    loyalty_post_for_purchases(purchases=[purchase], actor=actor)
+    return purchase

@@ -1,5 +1,6 @@
 """Purchases 采购记录 (CUS-10): the list of all visible purchases (filter, sort, export) and
-adding or editing a customer's purchase from the customer page."""
+adding or editing a customer's purchase from the customer page — by the sales clerk, never by
+the rep whose fees the figures make (EXP-04)."""
 
 from django.contrib import messages
 from django.db.models import F, Sum
@@ -14,9 +15,9 @@ from crm_project.core.listing import FilteredListView
 
 from ..exports.purchases import PurchaseExport
 from ..forms_purchases import PurchaseFilter, PurchaseForm
-from ..permissions import can_edit_customer
+from ..permissions import may_feed_purchases, may_feed_purchases_of
 from ..selectors import customer_visible_to, purchase_visible_to
-from ..services.purchases import may_record_purchases, purchase_save
+from ..services.purchases import purchase_save
 
 
 class PurchaseListView(FilteredListView):
@@ -48,7 +49,7 @@ class PurchaseListView(FilteredListView):
             net=Sum(F("amount") - F("returned_amount")),
             collected=Sum("collected_amount"),
         )
-        context["may_import"] = may_record_purchases(self.request.user)
+        context["may_import"] = may_feed_purchases(self.request.user)
         return context
 
 
@@ -59,7 +60,7 @@ def _customer_page(customer_id: int) -> str:
 def _save(request, form, customer, *, product, month, purchase=None):
     data = form.cleaned_data
     try:
-        purchase_save(
+        saved = purchase_save(
             actor=request.user,
             customer=customer,
             product=product,
@@ -74,18 +75,28 @@ def _save(request, form, customer, *, product, month, purchase=None):
     except DomainError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return False
+    if getattr(saved, "posted_as_correction", False):
+        messages.info(
+            request,
+            _(
+                "%(month)s is on a submitted or signed statement, so its figures stay as they were: your change is "
+                "saved as a late correction that the rep's next statement carries."
+            )
+            % {"month": f"{saved.month:%Y-%m}"},
+        )
+    else:
+        messages.success(request, _("Purchase saved."))
     return True
 
 
 def purchase_create(request, pk: int):
     customer = get_object_or_404(customer_visible_to(request.user), pk=pk)
-    if not can_edit_customer(request.user, customer):
+    if not may_feed_purchases_of(request.user, customer):
         return render(request, "403.html", status=403)
     form = PurchaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _save(request, form, customer, product=data["product"], month=data["month"]):
-            messages.success(request, _("Purchase saved."))
             return HttpResponseRedirect(_customer_page(customer.pk))
     return render(request, "customers/purchase_form.html", {"form": form, "customer": customer, "purchase": None})
 
@@ -95,13 +106,12 @@ def purchase_edit(request, pk: int, purchase_pk: int):
         purchase_visible_to(request.user).select_related("customer", "product"), pk=purchase_pk, customer_id=pk
     )
     customer = purchase.customer
-    if not can_edit_customer(request.user, customer):
+    if not may_feed_purchases_of(request.user, customer):
         return render(request, "403.html", status=403)
     initial = {name: getattr(purchase, name) for name in PurchaseForm.base_fields if hasattr(purchase, name)}
     form = PurchaseForm(request.POST or None, initial=initial, purchase=purchase)
     saved = request.method == "POST" and form.is_valid()
     if saved and _save(request, form, customer, product=purchase.product, month=purchase.month, purchase=purchase):
-        messages.success(request, _("Purchase saved."))
         return HttpResponseRedirect(_customer_page(customer.pk))
     return render(request, "customers/purchase_form.html", {"form": form, "customer": customer, "purchase": purchase})
 

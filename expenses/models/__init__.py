@@ -2,6 +2,7 @@
 
 from .advances import Advance, AdvanceStatus, SpotCheck
 from .controls import ConfidentialityException, Investigation, InvestigationStatus, Reassignment
+from .corrections import PurchaseCorrection
 from .ledger import EntryKind, LedgerAccount, LedgerEntry
 from .settings import FeeSettings
 from .signoff import SignoffMethod, SignoffSheet
@@ -21,6 +22,7 @@ from .statements import (
 __all__ = [
     "Advance", "AdvanceStatus", "Allocation", "ConfidentialityException", "EntryKind", "FeeSettings",
     "FeeStandard", "FeeTier", "Investigation", "InvestigationStatus", "LedgerAccount", "LedgerEntry",
-    "Reassignment", "ReviewAction", "ReviewEvent", "Signature", "SignerRole", "SignoffMethod", "SignoffSheet",
-    "SpecialFeeApplication", "SpecialFeeStatus", "SpotCheck", "Statement", "StatementLine", "StatementStatus",
+    "PurchaseCorrection", "Reassignment", "ReviewAction", "ReviewEvent", "Signature", "SignerRole",
+    "SignoffMethod", "SignoffSheet", "SpecialFeeApplication", "SpecialFeeStatus", "SpotCheck", "Statement",
+    "StatementLine", "StatementStatus",
 ]  # fmt: skip

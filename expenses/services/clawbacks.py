@@ -1,7 +1,8 @@
 """Claw-backs for returned goods 追回 (EXP-12).
 
 When a customer returns goods of a month whose fees were already paid (the purchase row's
-returned quantity grew after the statement was signed), finance claws back the fee paid for
+returned quantity grew after the statement was signed — for a frozen month, its late
+correction's, see corrections.py), finance claws back the fee paid for
 the returned units, proportionally, as a negative CLAW_BACK ledger entry against the rep's
 next statement.
 
@@ -28,6 +29,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from crm_project.accounts.models import User
@@ -36,7 +38,7 @@ from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.workdays.calendar import next_month
 from customers.models import Product, Purchase
 
-from ..models import EntryKind, LedgerEntry, Statement, StatementLine, StatementStatus
+from ..models import EntryKind, LedgerEntry, PurchaseCorrection, Statement, StatementLine, StatementStatus
 from ..models.common import QUANTITY, ZERO
 from .fees import to_fen
 from .ledger import account_for, ledger_post
@@ -61,11 +63,19 @@ class ClawbackDue:
 
 def _lines_with_returns(statement: Statement | None = None):
     """Paid lines of valid statements whose purchase row now has fewer net units."""
+    net = ExpressionWrapper(F("quantity") - F("returned_quantity"), output_field=DecimalField(**QUANTITY))
+    # A frozen row corrected late (returns reported after the payout) counts as corrected.
+    corrected_net = (
+        PurchaseCorrection.objects.filter(purchase_id=OuterRef("pk"), applied_at__isnull=True)
+        .order_by("-made_at", "-pk")
+        .annotate(net=net)
+        .values("net")[:1]
+    )
     net_now = (
         Purchase.objects.filter(
             customer_id=OuterRef("customer_id"), product_id=OuterRef("product_id"), month=OuterRef("purchase_month")
         )
-        .annotate(net=ExpressionWrapper(F("quantity") - F("returned_quantity"), output_field=DecimalField(**QUANTITY)))
+        .annotate(net=Coalesce(Subquery(corrected_net, output_field=DecimalField(**QUANTITY)), net))
         .values("net")[:1]
     )
     lines = (

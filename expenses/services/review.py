@@ -12,8 +12,10 @@ from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.notifications.services import notify
+from customers.services.purchase_freeze import lock_purchase_months
 
 from ..models import EntryKind, ReviewAction, ReviewEvent, Signature, SignerRole, Statement, StatementStatus
+from .corrections import corrections_unfreeze
 from .ledger import account_for, ledger_post
 
 # status → (the signature it waits for, the status after it)
@@ -101,10 +103,12 @@ def statement_sign(*, actor: User, statement: Statement) -> Statement:
 
 def statement_return(*, actor: User, statement: Statement, comment: str) -> Statement:
     """Send it back to the rep with a comment; this round's signatures no longer count and
-    the review starts again after resubmission (the history keeps them)."""
+    the review starts again after resubmission (the history keeps them). Its purchase months
+    unfreeze: late corrections of them are written to the purchases (EXP-04)."""
     if not comment or not comment.strip():
         raise DomainError(_("Say why you return the statement."), field="comment")
     with transaction.atomic():
+        lock_purchase_months(exclusive=True)
         statement = _locked(statement)
         signer_role = _check_signer(actor, statement)
         ReviewEvent.objects.create(
@@ -118,6 +122,7 @@ def statement_return(*, actor: User, statement: Statement, comment: str) -> Stat
         statement.status = StatementStatus.RETURNED
         statement.cycle += 1
         statement.save(update_fields=["status", "cycle"])
+        corrections_unfreeze(actor=actor, statement=statement)
         transaction.on_commit(lambda: _notify_returned(statement.pk, actor.display_name, comment.strip()))
     return statement
 

@@ -1,5 +1,5 @@
 """Fee standards per product (EXP-02): tiers valid from the first of a month; a change is a
-new standard, so months already computed keep theirs."""
+new standard, so months on submitted statements keep theirs."""
 
 from collections import defaultdict
 from datetime import date
@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.workdays.calendar import add_months
 from customers.models import Product
+from customers.services.purchase_freeze import lock_purchase_months
 
-from ..models import FeeStandard, FeeTier
+from ..models import FeeStandard, FeeTier, StatementLine
+from .corrections import FREEZING
 from .fees import Tier
 
 
@@ -48,21 +51,49 @@ def _validate_tiers(tiers: list[dict]) -> list[Tier]:
     return parsed
 
 
+def _submitted_month_using(product: Product, valid_from: date) -> StatementLine | None:
+    """The latest purchase month from `valid_from` on — up to the product's next standard —
+    that is on a submitted or signed statement with this product (the standard would reach it)."""
+    lines = StatementLine.objects.filter(
+        product=product, purchase_month__gte=valid_from, statement__status__in=FREEZING
+    )
+    later = FeeStandard.objects.filter(product=product, valid_from__gt=valid_from).order_by("valid_from").first()
+    if later is not None:
+        lines = lines.filter(purchase_month__lt=later.valid_from)
+    return lines.select_related("statement__rep").order_by("-purchase_month", "-statement__month").first()
+
+
 def fee_standard_create(*, actor: User, product: Product, valid_from: date, tiers: list[dict]) -> FeeStandard:
-    """Finance sets a product's standard from the first of a month, never backdated into a
-    month that may already be on a statement (EXP-02)."""
+    """Finance sets a product's standard from the first of a month (EXP-02). It may start in
+    a past month — a new product's standard for last month is normal at the start of a month
+    — unless a month it would reach is on a submitted or signed statement with the product:
+    those months keep the standard they were computed with."""
     if not (actor.is_superuser or actor.has_role(Role.FINANCE)):
         raise PermissionDenied(_("Only finance sets fee standards."))
     if valid_from.day != 1:
         raise DomainError(_("A standard starts on the first day of a month."), field="valid_from")
-    this_month = timezone.localdate().replace(day=1)
-    if valid_from < this_month:
-        raise DomainError(
-            _("A standard cannot start in a past month: past months keep the standard they had."), field="valid_from"
-        )
     parsed = _validate_tiers(tiers)
+    this_month = timezone.localdate().replace(day=1)
     try:
         with transaction.atomic():
+            # No statement may be submitted between the check and the write (statements.py).
+            lock_purchase_months()
+            line = _submitted_month_using(product, valid_from) if valid_from < this_month else None
+            if line is not None:
+                raise DomainError(
+                    _(
+                        "%(product)s is on %(rep)s's statement for %(month)s, already submitted: months on submitted "
+                        "statements keep the standard they were computed with. The new standard can start in "
+                        "%(earliest)s at the earliest."
+                    )
+                    % {
+                        "product": product.name,
+                        "rep": line.statement.rep.display_name,
+                        "month": f"{line.purchase_month:%Y-%m}",
+                        "earliest": f"{add_months(line.purchase_month, 1):%Y-%m}",
+                    },
+                    field="valid_from",
+                )
             standard = FeeStandard.objects.create(product=product, valid_from=valid_from, created_by=actor)
             FeeTier.objects.bulk_create(
                 FeeTier(standard=standard, min_quantity=t.min_quantity, max_quantity=t.max_quantity,

@@ -16,6 +16,7 @@ from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.workdays.calendar import add_months, next_month, working_day_deadline
 from customers.models import Contact, Customer, Purchase
+from customers.services.purchase_freeze import lock_purchase_months
 
 from ..models import (
     Allocation,
@@ -29,6 +30,7 @@ from ..models import (
     StatementStatus,
 )
 from ..models.common import ZERO
+from .corrections import FIGURES, corrections_attach, figures_of, standing_corrections
 from .fees import entitled, fee_for, split
 from .standards import StandardBook
 
@@ -73,17 +75,15 @@ def compute_lines(*, rep: User, month: date, book: StandardBook, exclude_stateme
     mode = FeeSettings.load().collection_mode
     customers = Customer.objects.filter(owner=rep)
     first = add_months(month, -CARRY_OVER_MONTHS)
-    purchases = (
-        Purchase.objects.filter(customer__in=customers, month__gte=first, month__lte=month)
-        .values("customer_id", "product_id", "month")
-        .annotate(
-            quantity=Sum("quantity"),
-            returned_quantity=Sum("returned_quantity"),
-            amount=Sum("amount"),
-            returned_amount=Sum("returned_amount"),
-            collected=Sum("collected_amount"),
-        )
-    )
+    in_range = Purchase.objects.filter(customer__in=customers, month__gte=first, month__lte=month)
+    # One row per customer, product and month; a frozen row corrected late counts with the
+    # corrected figures, so the difference lands here as a carry-over (EXP-04, corrections.py).
+    corrected = {pk: figures_of(correction) for pk, correction in standing_corrections(in_range).items()}
+    purchases = []
+    for row in in_range.values("pk", "customer_id", "product_id", "month", *FIGURES):
+        row.update(corrected.get(row["pk"], {}))
+        row["collected"] = row["collected_amount"]
+        purchases.append(row)
     already = defaultdict(lambda: ZERO)
     previous_lines = StatementLine.objects.filter(
         customer__in=customers, purchase_month__gte=first, purchase_month__lte=month
@@ -145,6 +145,7 @@ def _insert(model, fields: list[str], rows: list[tuple], returning: tuple[str, .
 def _write_lines(statement: Statement, drafts: list[LineDraft], *, fresh: bool = False) -> None:
     if not fresh:
         statement.lines.all().delete()
+    corrections_attach(statement)
     line_rows = [(statement.pk, *(getattr(draft, name) for name in LINE_FIELDS)) for draft in drafts]
     inserted = _insert(
         StatementLine, ["statement", *LINE_FIELDS], line_rows, returning=("id", "customer", "product", "purchase_month")
@@ -225,6 +226,8 @@ def statement_submit(*, actor: User, statement: Statement) -> Statement:
     from .review import notify_next_signers
 
     with transaction.atomic():
+        # Submitting freezes the statement's purchases: no purchase write may be half-way.
+        lock_purchase_months(exclusive=True)
         statement = _editable(statement, actor)
         _write_lines(
             statement,

@@ -1,5 +1,6 @@
 """Fee standards per product (EXP-02): every product's standards with their tiers, newest
-first, and — for finance — a form to set a new standard from a coming month."""
+first, and — for finance — a form to set a new standard from a month not yet on a submitted
+statement."""
 
 from django.contrib import messages
 from django.db.models import Q

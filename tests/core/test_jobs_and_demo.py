@@ -51,9 +51,15 @@ def test_seed_demo_is_idempotent_and_creates_every_demo_user():
     call_command("seed_demo")
     expected = {
         "admin", "gm1", "rep1", "rep2", "clerk1", "manager1", "director1", "finance1", "ops1", "procure1", "service1",
+        "erp1",
     }  # fmt: skip
     assert expected <= set(User.objects.values_list("username", flat=True))
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="rep1").check_password("demo1234")
     assert User.objects.get(username="rep1").roles == {"sales_rep"}
     assert Department.objects.filter(code="sales").count() == 1
+    assert User.objects.get(username="erp1").roles == {"integration"}
+    # EXP-04: the ERP's late correction of a written-off month, once.
+    from expenses.models import PurchaseCorrection
+
+    assert PurchaseCorrection.objects.filter(made_by__username="erp1").count() == 1

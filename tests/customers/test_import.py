@@ -57,10 +57,10 @@ def errors_by_row(batch) -> dict:
 
 
 @pytest.mark.parametrize(("kind", "columns"), [("customers", CUSTOMER_COLUMNS), ("purchases", PURCHASE_COLUMNS)])
-def test_each_kind_has_a_template_with_header_example_and_notes(client_for, rep, kind, columns):
-    """CUS-12"""
+def test_each_kind_has_a_template_with_header_example_and_notes(client_for, rep, clerk, kind, columns):
+    """CUS-12; purchases are imported by the clerk, not the rep (EXP-04)"""
     ProductFactory(code="P-SENSOR")
-    response = client_for(rep).get(f"/customers/imports/template/{kind}.xlsx")
+    response = client_for(clerk if kind == "purchases" else rep).get(f"/customers/imports/template/{kind}.xlsx")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     data, notes = workbook.worksheets
@@ -71,10 +71,10 @@ def test_each_kind_has_a_template_with_header_example_and_notes(client_for, rep,
     assert client_for(rep).get("/customers/imports/template/nothing.xlsx").status_code == 404
 
 
-def test_the_purchase_template_uploaded_as_it_is_checks_its_example_row(client_for, rep):
+def test_the_purchase_template_uploaded_as_it_is_checks_its_example_row(client_for, clerk):
     """CUS-12: the example row reads like a real row (here: an unknown customer code)."""
     ProductFactory(code="P-SENSOR")
-    client = client_for(rep)
+    client = client_for(clerk)
     template = client.get("/customers/imports/template/purchases.xlsx").content
     upload(client, "purchases", SimpleUploadedFile("template.xlsx", template))
     batch = latest()
@@ -85,21 +85,23 @@ def test_the_purchase_template_uploaded_as_it_is_checks_its_example_row(client_f
 # --- purchases -----------------------------------------------------------------------------
 
 
-def test_bad_purchase_rows_are_reported_with_row_column_and_reason_and_nothing_is_written(client_for, rep, other_rep):
+def test_bad_purchase_rows_are_reported_with_row_column_and_reason_and_nothing_is_written(
+    client_for, rep, clerk, outsider
+):
     """CUS-12: bad dates, negative amounts, unknown product/customer codes, duplicate rows."""
     customer = CustomerFactory(owner=rep, code="C1")
-    theirs = CustomerFactory(owner=other_rep, code="THEIRS")
+    theirs = CustomerFactory(owner=outsider, code="THEIRS")
     ProductFactory(code="P1")
     rows = [
         ["C1", "P1", "2026-09", 10, 1000, 0, 0, 1000],  # 2: good
         ["C1", "P1", "2026-13", 10, 1000, 0, 0, 1000],  # 3: bad month
         ["C1", "P1", "2026-08", 10, -5, 0, 0, 0],  # 4: negative amount
         ["C1", "NOPE", "2026-07", 10, 1000, 0, 0, 0],  # 5: unknown product
-        [theirs.code, "P1", "2026-07", 10, 1000, 0, 0, 0],  # 6: another rep's customer
+        [theirs.code, "P1", "2026-07", 10, 1000, 0, 0, 0],  # 6: another department's customer
         ["C1", "P1", "2026-09", 10, 1000, 0, 0, 1000],  # 7: duplicate of row 2
         ["C1", "P1", date(2026, 6, 1), 3, 300, 0, 0, 300],  # 8: good (a date cell)
     ]
-    client = client_for(rep)
+    client = client_for(clerk)
     response = upload(client, "purchases", xlsx(PURCHASE_HEADER, rows))
     batch = latest()
     assert response.status_code == 302 and response["Location"] == f"/customers/imports/{batch.pk}/"
@@ -118,7 +120,7 @@ def test_bad_purchase_rows_are_reported_with_row_column_and_reason_and_nothing_i
     assert customer.purchases.count() == 0
 
 
-def test_importing_only_the_good_rows(client_for, rep):
+def test_importing_only_the_good_rows(client_for, rep, clerk):
     """CUS-12: the user accepts the good rows; the bad ones are left out. CUS-13 points."""
     customer = CustomerFactory(owner=rep, code="C1")
     ProductFactory(code="P1")
@@ -128,7 +130,7 @@ def test_importing_only_the_good_rows(client_for, rep):
         ["C1", "P1", "2026-08", 10, -1000, 0, 0, 0],
         ["C1", "P2", "2026-05", 20, 2000, 0, 0, 2000],  # updates the existing row
     ]
-    client = client_for(rep)
+    client = client_for(clerk)
     upload(client, "purchases", xlsx(PURCHASE_HEADER, rows))
     batch = latest()
     response = client.post(f"/customers/imports/{batch.pk}/confirm/", follow=True)
@@ -145,11 +147,11 @@ def test_importing_only_the_good_rows(client_for, rep):
     assert customer.purchases.count() == 2
 
 
-def test_a_row_that_went_bad_after_the_check_is_skipped(client_for, rep, settings):
+def test_a_row_that_went_bad_after_the_check_is_skipped(client_for, rep, clerk, settings):
     """CUS-12: rows are checked again when written; nothing half-written."""
     customer = CustomerFactory(owner=rep, code="C1")
     ProductFactory(code="P1")
-    client = client_for(rep)
+    client = client_for(clerk)
     upload(client, "purchases", xlsx(PURCHASE_HEADER, [["C1", "P1", "2026-09", 1, 100, 0, 0, 0],
                                                        ["C1", "P1", "2026-08", 1, 100, 0, 0, 0]]))  # fmt: skip
     batch = latest()
@@ -163,9 +165,9 @@ def test_a_row_that_went_bad_after_the_check_is_skipped(client_for, rep, setting
 # --- files that cannot be imported -----------------------------------------------------
 
 
-def test_a_file_that_is_not_a_workbook_is_reported_not_a_crash(client_for, rep):
+def test_a_file_that_is_not_a_workbook_is_reported_not_a_crash(client_for, clerk):
     """CUS-12"""
-    client = client_for(rep)
+    client = client_for(clerk)
     response = upload(client, "purchases", SimpleUploadedFile("sales.xlsx", os.urandom(2048)))
     assert response.status_code == 302
     batch = latest()
@@ -179,9 +181,9 @@ def test_a_file_that_is_not_a_workbook_is_reported_not_a_crash(client_for, rep):
     assert not Purchase.objects.exists()
 
 
-def test_wrong_or_missing_columns_are_one_file_level_error(client_for, rep):
+def test_wrong_or_missing_columns_are_one_file_level_error(client_for, clerk):
     """CUS-12"""
-    client = client_for(rep)
+    client = client_for(clerk)
     upload(client, "purchases", xlsx(["customer", "product", "monat", "amount"], [["C1", "P1", "2026-09", 1]]))
     batch = latest()
     assert batch.status == "failed"
@@ -192,8 +194,8 @@ def test_wrong_or_missing_columns_are_one_file_level_error(client_for, rep):
     assert "no data rows" in latest().failure
 
 
-def test_other_files_and_large_files_are_refused_at_upload(client_for, rep, settings):
-    client = client_for(rep)
+def test_other_files_and_large_files_are_refused_at_upload(client_for, clerk, settings):
+    client = client_for(clerk)
     response = upload(client, "purchases", SimpleUploadedFile("sales.csv", b"a,b\n1,2\n"))
     assert "Upload an Excel workbook (.xlsx)" in response.content.decode()
     response = upload(client, "purchases", xlsx(PURCHASE_HEADER, [["C1"]], name=f"{'销售' * 90}.xlsx"))
@@ -310,21 +312,21 @@ def test_cancelling_writes_nothing_and_deletes_the_file(client_for, rep, django_
     assert not Customer.objects.exists()
 
 
-def test_an_import_is_visible_only_to_its_uploader(client_for, rep, other_rep, manager, gm):
+def test_an_import_is_visible_only_to_its_uploader(client_for, rep, clerk, manager, gm):
     """ORG-02, CUS-07: another person gets 404 on every URL of someone's import."""
     CustomerFactory(owner=rep, code="C1")
     ProductFactory(code="P1")
-    upload(client_for(rep), "purchases", xlsx(PURCHASE_HEADER, [["C1", "P1", "2026-09", 1, 100, 0, 0, 0]]))
+    upload(client_for(clerk), "purchases", xlsx(PURCHASE_HEADER, [["C1", "P1", "2026-09", 1, 100, 0, 0, 0]]))
     batch = latest()
-    for user in (other_rep, manager, gm):
+    for user in (rep, manager, gm):
         client = client_for(user)
         for url in ("", "progress/", "errors.xlsx"):
             assert client.get(f"/customers/imports/{batch.pk}/{url}").status_code == 404
         for url in ("confirm/", "cancel/"):
             assert client.post(f"/customers/imports/{batch.pk}/{url}").status_code == 404
         assert client.get("/customers/imports/").context["paginator"].count == 0
-    assert client_for(rep).get("/customers/imports/").context["paginator"].count == 1
-    assert client_for(rep).get(f"/customers/imports/{batch.pk}/errors.xlsx").status_code == 200
+    assert client_for(clerk).get("/customers/imports/").context["paginator"].count == 1
+    assert client_for(clerk).get(f"/customers/imports/{batch.pk}/errors.xlsx").status_code == 200
     batch.refresh_from_db()
     assert batch.status == "checked"
     assert not Purchase.objects.exists()
@@ -343,7 +345,7 @@ def test_management_and_outsiders_cannot_import(client_for, gm, outsider):
 
 
 def test_a_large_file_is_checked_and_imported_in_the_background(
-    client_for, rep, settings, django_capture_on_commit_callbacks
+    client_for, rep, clerk, settings, django_capture_on_commit_callbacks
 ):
     """CUS-12, JOB-09: a job checks and another imports; progress on the page; the uploader
     is notified once."""
@@ -351,7 +353,7 @@ def test_a_large_file_is_checked_and_imported_in_the_background(
     CustomerFactory(owner=rep, code="C1")
     ProductFactory(code="P1")
     rows = [["C1", "P1", f"2026-0{month}", 1, 100, 0, 0, 0] for month in range(1, 6)] + [["C1", "P1", "bad"]]
-    client = client_for(rep)
+    client = client_for(clerk)
     with django_capture_on_commit_callbacks() as queued:
         upload(client, "purchases", xlsx(PURCHASE_HEADER, rows))
     batch = latest()
@@ -368,7 +370,7 @@ def test_a_large_file_is_checked_and_imported_in_the_background(
             callback()  # the check job runs (eagerly)
     batch.refresh_from_db()
     assert (batch.status, batch.good_rows, batch.processed_rows) == ("checked", 5, 6)
-    assert Notification.objects.filter(recipient=rep, key=f"import-checked:{batch.pk}").exists()
+    assert Notification.objects.filter(recipient=clerk, key=f"import-checked:{batch.pk}").exists()
     assert client.get(f"/customers/imports/{batch.pk}/progress/")["HX-Refresh"] == "true"
     assert not Purchase.objects.exists()
 
@@ -378,7 +380,7 @@ def test_a_large_file_is_checked_and_imported_in_the_background(
     batch.refresh_from_db()
     assert (batch.status, batch.created_count) == ("done", 5)
     assert Purchase.objects.count() == 5
-    done = Notification.objects.get(recipient=rep, key=f"import-done:{batch.pk}")
+    done = Notification.objects.get(recipient=clerk, key=f"import-done:{batch.pk}")
     assert done.url == f"/customers/imports/{batch.pk}/"
     # JOB-09: the job run again changes and notifies nothing.
     from customers.tasks_imports import import_apply_job, import_check_job
@@ -387,14 +389,14 @@ def test_a_large_file_is_checked_and_imported_in_the_background(
         assert import_apply_job.delay(batch.pk).get() == "done"
         assert import_check_job.delay(batch.pk).get() == "done"
     assert Purchase.objects.count() == 5
-    assert Notification.objects.filter(recipient=rep).count() == 2
+    assert Notification.objects.filter(recipient=clerk).count() == 2
 
 
-def test_cancelling_while_the_job_checks_stops_it(client_for, rep, settings, django_capture_on_commit_callbacks):
+def test_cancelling_while_the_job_checks_stops_it(client_for, rep, clerk, settings, django_capture_on_commit_callbacks):
     settings.IMPORT_BACKGROUND_THRESHOLD = 1
     CustomerFactory(owner=rep, code="C1")
     ProductFactory(code="P1")
-    client = client_for(rep)
+    client = client_for(clerk)
     with django_capture_on_commit_callbacks() as queued:
         upload(client, "purchases", xlsx(PURCHASE_HEADER, [["C1", "P1", "2026-09", 1, 100, 0, 0, 0]]))
     batch = latest()
@@ -406,14 +408,14 @@ def test_cancelling_while_the_job_checks_stops_it(client_for, rep, settings, dja
     assert not Notification.objects.exists()
 
 
-def test_a_background_job_that_fails_for_good_marks_the_batch_failed(client_for, rep):
+def test_a_background_job_that_fails_for_good_marks_the_batch_failed(client_for, rep, clerk):
     """CUS-12, JOB-09: once the retries are spent the batch says so instead of "importing"."""
     from customers.models import ImportStatus
     from customers.tasks_imports import import_apply_job
 
     CustomerFactory(owner=rep, code="C1")
     ProductFactory(code="P1")
-    upload(client_for(rep), "purchases", xlsx(PURCHASE_HEADER, [["C1", "P1", "2026-09", 1, 100, 0, 0, 0]]))
+    upload(client_for(clerk), "purchases", xlsx(PURCHASE_HEADER, [["C1", "P1", "2026-09", 1, 100, 0, 0, 0]]))
     batch = latest()
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.IMPORTING)
     import_apply_job.on_failure(RuntimeError("disk full"), "task-id", (), {"batch_id": batch.pk}, None)

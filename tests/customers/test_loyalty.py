@@ -5,21 +5,31 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from crm_project.accounts.models import User
+from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from customers import demo_loyalty
 from customers.models import CustomerSettings, LoyaltyEntry, LoyaltyKind
 from customers.services.loyalty import loyalty_balance, loyalty_redeem, points_for
 from customers.services.purchases import purchase_save
 from tests.customers.factories import CustomerFactory, ProductFactory, PurchaseFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 SEPTEMBER = date(2026, 9, 1)
 
 
-def _save(actor, customer, product, amount, returned="0", month=SEPTEMBER):
+def _clerk(rep):
+    """Purchase figures are entered by the department's clerk, never the rep (EXP-04)."""
+    return User.objects.filter(groups__name=Role.SALES_CLERK, department=rep.department).first() or UserFactory(
+        department=rep.department, roles=[Role.SALES_CLERK]
+    )
+
+
+def _save(rep, customer, product, amount, returned="0", month=SEPTEMBER):
     return purchase_save(
-        actor=actor, customer=customer, product=product, month=month, quantity=Decimal("10"),
+        actor=_clerk(rep), customer=customer, product=product, month=month, quantity=Decimal("10"),
         amount=Decimal(amount), returned_quantity=Decimal("1") if Decimal(returned) else Decimal("0"),
         returned_amount=Decimal(returned), collected_amount=Decimal("0"),
     )  # fmt: skip
@@ -38,7 +48,8 @@ def test_a_purchase_earns_points_in_the_ledger(rep):
     customer, product = CustomerFactory(owner=rep), ProductFactory()
     purchase = _save(rep, customer, product, "1250.50")
     entry = LoyaltyEntry.objects.get(customer=customer)
-    assert (entry.kind, entry.points, entry.purchase, entry.created_by) == (LoyaltyKind.EARNED, 12, purchase, rep)
+    assert (entry.kind, entry.points, entry.purchase) == (LoyaltyKind.EARNED, 12, purchase)
+    assert entry.created_by == _clerk(rep)
     assert loyalty_balance(customer) == 12
 
 

@@ -8,11 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.core.models import ExportLog
 from customers.models import Purchase
 from customers.services.purchases import purchase_save
 from tests.customers.factories import CustomerFactory, ProductFactory, PurchaseFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +29,14 @@ def _figures(**overrides):
     return {**figures, **overrides}
 
 
-def test_a_purchase_is_one_row_per_customer_product_and_month(rep):
+def test_a_purchase_is_one_row_per_customer_product_and_month(rep, clerk):
     """CUS-10: per customer, month and product; the month is normalised to the 1st; saving
     again updates the row."""
     customer, product = CustomerFactory(owner=rep), ProductFactory()
-    first = purchase_save(actor=rep, customer=customer, product=product, month=date(2026, 9, 17), **_figures())
+    first = purchase_save(actor=clerk, customer=customer, product=product, month=date(2026, 9, 17), **_figures())
     assert first.month == SEPTEMBER
     again = purchase_save(
-        actor=rep, customer=customer, product=product, month="2026-09",
+        actor=clerk, customer=customer, product=product, month="2026-09",
         **_figures(returned_quantity=Decimal("2"), returned_amount=Decimal("200.00")),
     )  # fmt: skip
     assert again.pk == first.pk
@@ -44,13 +46,22 @@ def test_a_purchase_is_one_row_per_customer_product_and_month(rep):
     assert again.history.count() == 2  # ORG-03
 
 
-def test_collected_may_exceed_net_sales(rep):
-    """CUS-10: a customer may pay an earlier month's invoice this month."""
-    purchase = purchase_save(
-        actor=rep, customer=CustomerFactory(owner=rep), product=ProductFactory(), month=SEPTEMBER,
-        **_figures(collected_amount=Decimal("5000.00")),
-    )  # fmt: skip
-    assert purchase.collected_amount == Decimal("5000.00")
+def test_collected_above_the_rows_net_sales_is_refused(rep, clerk):
+    """CUS-10, EXP-04: collected is the money received for this row's own net sales; a
+    payment of an earlier month's invoice goes on that month's row (where the statement's
+    carry-over pays its fee), so more than the net sales is an error, not a cap."""
+    customer, product = CustomerFactory(owner=rep), ProductFactory()
+    with pytest.raises(DomainError) as refused:
+        purchase_save(
+            actor=clerk, customer=customer, product=product, month=SEPTEMBER,
+            **_figures(returned_quantity=Decimal("1"), returned_amount=Decimal("100.00"),
+                       collected_amount=Decimal("900.01")),
+        )  # fmt: skip
+    assert refused.value.field == "collected_amount"
+    assert "(¥900.01) is more than the net sales of this row (¥900.00)" in refused.value.message
+    purchase = purchase_save(actor=clerk, customer=customer, product=product, month=SEPTEMBER,
+                             **_figures(collected_amount=Decimal("1000.00")))  # fmt: skip
+    assert purchase.collected_amount == Decimal("1000.00")
 
 
 @pytest.mark.parametrize(
@@ -65,14 +76,17 @@ def test_collected_may_exceed_net_sales(rep):
         ({"amount": "abc"}, "amount", "is not a number"),
         ({"month": date(2099, 1, 1)}, "month", "has not started yet"),
         ({"month": "2026-13"}, "month", "is not a month"),
+        ({"quantity": Decimal("1000001")}, "quantity", "is above 1,000,000 units"),
+        ({"amount": Decimal("100000000.01")}, "amount", "is above ¥100,000,000"),
     ],
 )
-def test_bad_figures_are_refused_with_a_clear_message(rep, overrides, field, message):
-    """CUS-10: no negatives, returns within sales, to the fen, a month that has started."""
+def test_bad_figures_are_refused_with_a_clear_message(rep, clerk, overrides, field, message):
+    """CUS-10, EXP-04: no negatives, returns within sales, to the fen, a month that has
+    started, nothing beyond sane sizes (settings)."""
     month = overrides.pop("month", SEPTEMBER)
     with pytest.raises(DomainError) as refused:
         purchase_save(
-            actor=rep, customer=CustomerFactory(owner=rep), product=ProductFactory(), month=month,
+            actor=clerk, customer=CustomerFactory(owner=rep), product=ProductFactory(), month=month,
             **_figures(**overrides),
         )  # fmt: skip
     assert refused.value.field == field
@@ -80,14 +94,27 @@ def test_bad_figures_are_refused_with_a_clear_message(rep, overrides, field, mes
     assert not Purchase.objects.exists()
 
 
-def test_only_who_may_edit_the_customer_records_purchases(rep, other_rep, gm, manager):
-    """ORG-02: another rep's customer, or management (read-only), cannot."""
+def test_only_the_clerk_finance_and_the_erp_record_purchases(rep, other_rep, gm, manager, director, clerk, finance):
+    """EXP-04, ORG-02: the rep never sets the inputs of their own fees; nor do another rep,
+    the manager, the director or management (read-only). The department's clerk, finance
+    and the ERP integration do."""
     customer = CustomerFactory(owner=rep)
-    for actor in (other_rep, gm):
+    for actor in (rep, other_rep, gm, manager, director):
         with pytest.raises(PermissionDenied):
             purchase_save(actor=actor, customer=customer, product=ProductFactory(), month=SEPTEMBER, **_figures())
-    purchase_save(actor=manager, customer=customer, product=ProductFactory(), month=SEPTEMBER, **_figures())
-    assert Purchase.objects.count() == 1
+    erp = UserFactory(username="erp", roles=[Role.INTEGRATION])
+    for actor in (clerk, finance, erp):
+        purchase_save(actor=actor, customer=customer, product=ProductFactory(), month=SEPTEMBER, **_figures())
+    assert Purchase.objects.count() == 3
+
+
+def test_nobody_records_purchases_of_a_customer_they_own(sales, clerk):
+    """EXP-04: a clerk who also owns customers cannot feed their figures."""
+    both = UserFactory(username="both", department=sales, roles=[Role.SALES_REP, Role.SALES_CLERK])
+    with pytest.raises(PermissionDenied):
+        purchase_save(actor=both, customer=CustomerFactory(owner=both), product=ProductFactory(), month=SEPTEMBER,
+                      **_figures())  # fmt: skip
+    assert not Purchase.objects.exists()
 
 
 def _form(product, month="2026-09", **overrides):
@@ -97,10 +124,12 @@ def _form(product, month="2026-09", **overrides):
     }  # fmt: skip
 
 
-def test_a_rep_adds_and_edits_a_purchase_from_the_customer_page(client_for, rep):
-    """CUS-10: entered by hand."""
+def test_the_clerk_adds_and_edits_a_purchase_from_the_customer_page(client_for, rep, clerk):
+    """CUS-10: entered by hand, by the clerk (EXP-04); the rep gets 403 and no buttons."""
     customer, product = CustomerFactory(owner=rep), ProductFactory()
-    client = client_for(rep)
+    assert client_for(rep).get(f"/customers/{customer.pk}/purchases/new/").status_code == 403
+    assert client_for(rep).post(f"/customers/{customer.pk}/purchases/new/", _form(product)).status_code == 403
+    client = client_for(clerk)
     assert client.get(f"/customers/{customer.pk}/purchases/new/").status_code == 200
     response = client.post(f"/customers/{customer.pk}/purchases/new/", _form(product))
     assert response.status_code == 302
@@ -112,19 +141,24 @@ def test_a_rep_adds_and_edits_a_purchase_from_the_customer_page(client_for, rep)
     assert "already recorded for 2026-09; edit that row instead" in response.content.decode()
     edit = f"/customers/{customer.pk}/purchases/{purchase.pk}/edit/"
     assert client.get(edit).status_code == 200
+    assert client_for(rep).post(edit, _form(product, collected_amount="1000")).status_code == 403
     response = client.post(edit, _form(product, returned_quantity="1", returned_amount="100"))
     assert response.status_code == 302
     purchase.refresh_from_db()
-    assert purchase.net_sales == Decimal("900.00")
+    assert (purchase.net_sales, purchase.collected_amount) == (Decimal("900.00"), Decimal("800.00"))
+    assert 'id="add-purchase"' not in client_for(rep).get(f"/customers/{customer.pk}/").content.decode()
 
 
-def test_a_bad_form_shows_the_reason_and_saves_nothing(client_for, rep):
+def test_a_bad_form_shows_the_reason_and_saves_nothing(client_for, rep, clerk):
     """CUS-10"""
     customer, product = CustomerFactory(owner=rep), ProductFactory()
-    response = client_for(rep).post(f"/customers/{customer.pk}/purchases/new/", _form(product, returned_amount="2000"))
+    url = f"/customers/{customer.pk}/purchases/new/"
+    response = client_for(clerk).post(url, _form(product, returned_amount="2000"))
     assert response.status_code == 200
     assert "is more than was sold" in response.content.decode()
-    response = client_for(rep).post(f"/customers/{customer.pk}/purchases/new/", _form(product, month="2099-01"))
+    response = client_for(clerk).post(url, _form(product, collected_amount="1000.01"))
+    assert "is more than the net sales of this row" in response.content.decode()
+    response = client_for(clerk).post(f"/customers/{customer.pk}/purchases/new/", _form(product, month="2099-01"))
     assert "has not started yet" in response.content.decode()
     assert not Purchase.objects.exists()
 
@@ -237,27 +271,28 @@ def test_the_purchases_tab_sums_the_last_12_months_in_sql(client_for, rep, time_
     json.dumps(chart)
 
 
-def test_the_purchases_tab_shows_an_empty_state(client_for, rep):
+def test_the_purchases_tab_shows_an_empty_state(client_for, rep, clerk):
     customer = CustomerFactory(owner=rep)
     html = client_for(rep).get(f"/customers/{customer.pk}/").content.decode()
     assert "No purchases in the last 12 months." in html
-    assert 'id="add-purchase"' in html
+    assert 'id="add-purchase"' not in html  # EXP-04: the clerk enters them
+    assert 'id="add-purchase"' in client_for(clerk).get(f"/customers/{customer.pk}/").content.decode()
 
 
-def test_the_customer_page_runs_a_constant_number_of_queries_with_purchases(client_for, rep):
+def test_the_customer_page_runs_a_constant_number_of_queries_with_purchases(client_for, rep, clerk):
     """The purchases and loyalty sections cost the same for 5 and 50 purchases."""
     customer = CustomerFactory(owner=rep)
     product = ProductFactory()
     client = client_for(rep)
     for n in range(5):
-        purchase_save(actor=rep, customer=customer, product=ProductFactory(code=f"A{n}"), month=SEPTEMBER,
+        purchase_save(actor=clerk, customer=customer, product=ProductFactory(code=f"A{n}"), month=SEPTEMBER,
                       **_figures())  # fmt: skip
     with CaptureQueriesContext(connection) as five:
         client.get(f"/customers/{customer.pk}/")
     for n in range(45):
-        purchase_save(actor=rep, customer=customer, product=ProductFactory(code=f"B{n}"),
+        purchase_save(actor=clerk, customer=customer, product=ProductFactory(code=f"B{n}"),
                       month=date(2026, 1 + n % 10, 1), **_figures())  # fmt: skip
-    purchase_save(actor=rep, customer=customer, product=product, month=SEPTEMBER, **_figures())
+    purchase_save(actor=clerk, customer=customer, product=product, month=SEPTEMBER, **_figures())
     with CaptureQueriesContext(connection) as fifty:
         client.get(f"/customers/{customer.pk}/")
     assert len(five) == len(fifty)

@@ -2,13 +2,30 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from rest_framework.test import APIClient
 
+from crm_project.accounts.roles import Role
 from customers.models import LoyaltyEntry, Purchase
 from tests.customers.factories import CustomerFactory, ProductFactory, PurchaseFactory
+from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/purchases/bulk-upsert/"
+
+
+@pytest.fixture
+def erp(db):
+    """The ERP's integration user (EXP-04); it authenticates with its API token."""
+    it = DepartmentFactory(code="it", name_zh="信息部", name_en="IT")
+    return UserFactory(username="erp1", department=it, roles=[Role.INTEGRATION])
+
+
+@pytest.fixture
+def erp_client(erp):
+    client = APIClient()
+    client.force_authenticate(erp)
+    return client
 
 
 def _row(ref, customer, product, month="2026-09", **overrides):
@@ -21,14 +38,16 @@ def _row(ref, customer, product, month="2026-09", **overrides):
 
 
 def _post(client, rows):
+    if isinstance(client, APIClient) and not isinstance(rows, str):
+        return client.post(URL, rows, format="json")
     return client.post(URL, rows, content_type="application/json")
 
 
-def test_it_creates_then_sending_the_same_rows_again_creates_nothing(client_for, rep):
+def test_it_creates_then_sending_the_same_rows_again_creates_nothing(erp_client, rep):
     """CUS-10: the ERP's bulk upsert is idempotent (matched by external_ref)."""
     customer, sensor, cable = CustomerFactory(owner=rep), ProductFactory(code="SENSOR"), ProductFactory(code="CABLE")
     rows = [_row("ERP-1", customer, sensor), _row("ERP-2", customer, cable, month="2026-08")]
-    client = client_for(rep)
+    client = erp_client
     response = _post(client, rows)
     assert response.status_code == 200
     assert response.json() == {"created": 2, "updated": 0, "unchanged": 0}
@@ -41,18 +60,18 @@ def test_it_creates_then_sending_the_same_rows_again_creates_nothing(client_for,
     assert LoyaltyEntry.objects.count() == 2
 
 
-def test_a_changed_row_is_updated_and_its_points_adjusted(client_for, rep):
+def test_a_changed_row_is_updated_and_its_points_adjusted(erp_client, rep):
     """CUS-10, CUS-13"""
     customer, product = CustomerFactory(owner=rep), ProductFactory()
-    client = client_for(rep)
+    client = erp_client
     _post(client, [_row("ERP-1", customer, product)])
-    response = _post(client, [_row("ERP-1", customer, product, amount="2000.00")])
+    response = _post(client, [_row("ERP-1", customer, product, amount="2000.00", collected_amount="1900.00")])
     assert response.json() == {"created": 0, "updated": 1, "unchanged": 0}
     assert Purchase.objects.get().amount == Decimal("2000.00")
     assert list(LoyaltyEntry.objects.order_by("pk").values_list("kind", "points")) == [("earned", 9), ("adjusted", 10)]
 
 
-def test_a_batch_with_a_bad_row_writes_nothing(client_for, rep):
+def test_a_batch_with_a_bad_row_writes_nothing(erp_client, rep):
     """CUS-10: any bad row → 400 with every error's index, field and reason; nothing written."""
     customer, product = CustomerFactory(owner=rep), ProductFactory()
     rows = [
@@ -63,7 +82,7 @@ def test_a_batch_with_a_bad_row_writes_nothing(client_for, rep):
         _row("ERP-5", customer, ProductFactory.build(code="NOPE"), month="2026-05"),
         _row("", customer, product, month="2026-04"),
     ]
-    response = _post(client_for(rep), rows)
+    response = _post(erp_client, rows)
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert {(e["index"], e["field"]) for e in errors} == {
@@ -74,19 +93,19 @@ def test_a_batch_with_a_bad_row_writes_nothing(client_for, rep):
     assert not LoyaltyEntry.objects.exists()
 
 
-def test_another_reps_customer_code_is_unknown(client_for, rep, other_rep):
-    """ORG-02: a rep cannot write (or learn about) another rep's customers."""
-    theirs, product = CustomerFactory(owner=other_rep, code="THEIRS"), ProductFactory()
-    response = _post(client_for(rep), [_row("ERP-1", theirs, product)])
+def test_another_departments_customer_code_is_unknown_to_the_clerk(client_for, clerk, outsider):
+    """ORG-02: the clerk cannot write (or learn about) another department's customers."""
+    theirs, product = CustomerFactory(owner=outsider, code="THEIRS"), ProductFactory()
+    response = _post(client_for(clerk), [_row("ERP-1", theirs, product)])
     assert response.status_code == 400
     assert response.json()["errors"] == [{"index": 0, "field": "customer", "message": "Unknown customer “THEIRS”."}]
     assert not Purchase.objects.exists()
 
 
-def test_a_new_ref_for_a_month_recorded_under_another_ref_is_an_error(client_for, rep):
+def test_a_new_ref_for_a_month_recorded_under_another_ref_is_an_error(erp_client, rep):
     """CUS-10: one row per customer, product and month; a reference never moves."""
     customer, product = CustomerFactory(owner=rep), ProductFactory()
-    client = client_for(rep)
+    client = erp_client
     _post(client, [_row("ERP-1", customer, product)])
     response = _post(client, [_row("ERP-9", customer, product)])
     assert response.status_code == 400
@@ -98,32 +117,32 @@ def test_a_new_ref_for_a_month_recorded_under_another_ref_is_an_error(client_for
     assert Purchase.objects.get().month == date(2026, 9, 1)
 
 
-def test_duplicate_rows_within_a_batch_are_errors(client_for, rep):
+def test_duplicate_rows_within_a_batch_are_errors(erp_client, rep):
     customer, product = CustomerFactory(owner=rep), ProductFactory()
     rows = [_row("ERP-1", customer, product), _row("ERP-1", customer, product, month="2026-08"),
             _row("ERP-3", customer, product)]  # fmt: skip
-    response = _post(client_for(rep), rows)
+    response = _post(erp_client, rows)
     assert response.status_code == 400
     assert {(e["index"], e["field"]) for e in response.json()["errors"]} == {(1, "external_ref"), (2, "month")}
     assert not Purchase.objects.exists()
 
 
-def test_a_row_entered_by_hand_is_taken_over_by_the_erp(client_for, rep):
+def test_a_row_entered_by_hand_is_taken_over_by_the_erp(erp_client, rep):
     """CUS-10: a hand-entered row (no reference) is updated, not duplicated."""
     customer, product = CustomerFactory(owner=rep), ProductFactory()
     manual = PurchaseFactory(customer=customer, product=product, month=date(2026, 9, 1))
-    response = _post(client_for(rep), [_row("ERP-1", customer, product)])
+    response = _post(erp_client, [_row("ERP-1", customer, product)])
     assert response.json() == {"created": 0, "updated": 1, "unchanged": 0}
     manual.refresh_from_db()
     assert (manual.external_ref, manual.returned_amount) == ("ERP-1", Decimal("100.00"))
 
 
 @pytest.mark.parametrize("body", [{"external_ref": "x"}, [], '"text"', [1, 2]])
-def test_a_body_that_is_not_a_list_of_rows_is_refused(client_for, rep, body):
-    response = _post(client_for(rep), body)
+def test_a_body_that_is_not_a_list_of_rows_is_refused(client_for, finance, body):
+    response = _post(client_for(finance), body)
     assert response.status_code == 400
     assert response.json()["errors"]
-    assert _post(client_for(rep), "{not json").status_code == 400
+    assert _post(client_for(finance), "{not json").status_code == 400
 
 
 def test_management_may_not_write_and_anonymous_callers_are_refused(client_for, client, rep, gm, outsider):

@@ -72,7 +72,6 @@ def test_outsiders_do_not_read_standards(module, outsider, client_for):
     ("overrides", "field"),
     [
         ({"valid_from": "2026-11-15"}, "valid_from"),  # not the first of a month
-        ({"valid_from": "2026-09-01"}, "valid_from"),  # backdated: past months keep theirs
         ({"valid_from": "someday"}, "valid_from"),
         ({"product": "NOPE"}, "product"),
         ({"tiers": []}, "tiers"),
