@@ -71,7 +71,7 @@ def test_a_backup_restores_every_row_file_and_the_ledger_trigger(
     CustomerFactory.create_batch(3, owner=rep)
     valid_statement(rep, clerk=clerk, manager=manager, finance=finance)
     ComplaintFactory()
-    client_for(rep).post("/customers/imports/new/", {"kind": "purchases", "file": _purchases_workbook()})
+    client_for(clerk).post("/customers/imports/new/", {"kind": "purchases", "file": _purchases_workbook()})
     default_storage.save("signoff/2026/10/签收表.pdf", ContentFile(b"%PDF-1.4\n%signed\n"))
     assert LedgerEntry.objects.exists() and ImportBatch.objects.exists()
 

@@ -103,7 +103,7 @@ def test_a_signature_an_assignment_and_a_public_complaint_survive_redis_going_do
 
 
 def test_a_large_import_while_the_broker_is_down_fails_with_a_message_instead_of_waiting_for_ever(
-    redis_down, client_for, rep, settings, tmp_path, django_capture_on_commit_callbacks
+    redis_down, client_for, clerk, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     """CUS-12, JOB-09: the check cannot be queued, so the batch says so."""
     settings.MEDIA_ROOT = tmp_path
@@ -111,11 +111,12 @@ def test_a_large_import_while_the_broker_is_down_fails_with_a_message_instead_of
     workbook = Workbook()
     workbook.active.append(["customer", "product", "month", "quantity", "amount"])
     workbook.active.append(["C-1", "P-1", "2026-09", 1, 100])
+    workbook.active.append(["C-1", "P-2", "2026-09", 1, 100])  # more rows than the request reads
     buffer = io.BytesIO()
     workbook.save(buffer)
     upload = SimpleUploadedFile("purchases.xlsx", buffer.getvalue(), content_type="application/octet-stream")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(rep).post("/customers/imports/new/", {"kind": "purchases", "file": upload})
+        response = client_for(clerk).post("/customers/imports/new/", {"kind": "purchases", "file": upload})
     assert response.status_code in (200, 302)
     batch = ImportBatch.objects.get()
     assert batch.status == "failed"
