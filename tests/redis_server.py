@@ -1,6 +1,7 @@
 """A Redis of a test's own, to stop and start while the application runs (the Redis-down tests),
 and the settings that point the cache and the Celery broker at a given Redis."""
 
+import os
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _without_fake_clock(environment) -> dict:
+    """The server keeps the real clock when the suite runs under libfaketime (`make test-at`):
+    Redis is not under test, and it does not start under a faked monotonic clock."""
+    return {name: value for name, value in environment.items() if name != "LD_PRELOAD" and not name.startswith("FAKE")}
+
+
 class RedisServer:
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
@@ -31,6 +38,7 @@ class RedisServer:
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=_without_fake_clock(os.environ),
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         deadline = time.monotonic() + 10

@@ -2,6 +2,7 @@
 submitted or signed statement (EXP-04, EXP-07, EXP-12, CUS-10, ORG-03)."""
 
 import threading
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -289,6 +290,18 @@ def test_a_returned_statement_unfreezes_its_month(customer, rep, clerk, erp):
     assert PurchaseCorrection.objects.filter(applied_at__isnull=True).count() == 1
 
 
+def _until_a_connection_waits_for_a_lock() -> None:
+    """Poll PostgreSQL until another connection waits for a lock. Sleeping, not a timed wait on a
+    thread event: under libfaketime (the suite at another date) a timed wait that runs out hangs."""
+    with connection.cursor() as cursor:
+        for _attempt in range(400):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.025)
+    raise AssertionError("the submission never waited for the purchase write")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_submission_waits_for_a_purchase_write_in_flight(customer, rep):
     """EXP-04: submitting takes the freeze lock exclusively, so a purchase write that has
@@ -307,7 +320,8 @@ def test_a_submission_waits_for_a_purchase_write_in_flight(customer, rep):
         lock_purchase_months()  # what every purchase write takes first
         thread = threading.Thread(target=submit)
         thread.start()
-        assert not submitted.wait(0.5)
+        _until_a_connection_waits_for_a_lock()
+        assert not submitted.is_set()
         Purchase.objects.filter(customer=customer).update(collected_amount=Decimal("1200.00"))
     thread.join(timeout=20)
     assert submitted.is_set()
