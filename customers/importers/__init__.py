@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from crm_project.core.errors import DomainError
+from crm_project.core.text import without_control_characters
 
 NOTES_SHEET = "notes"
 READ_PROGRESS_EVERY = 1000
@@ -76,7 +77,9 @@ def _normal(name) -> str:
 
 
 def cell_text(value) -> str:
-    """A cell as text: numbers that Excel stored as 1001.0 read as "1001"."""
+    """A cell as text: numbers that Excel stored as 1001.0 read as "1001"; control characters
+    dropped, as on every other input (rows are written with bulk statements, past the models'
+    own cleaning)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -85,7 +88,7 @@ def cell_text(value) -> str:
         value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    return without_control_characters(str(value)).strip()
 
 
 def parse_date(value) -> date | None:

@@ -1,40 +1,15 @@
 """The rapport-fee API's shapes (issue 4 §12: integrations rely on these names). Money is a
 decimal string; months are "YYYY-MM"; moments are ISO 8601 in Asia/Shanghai (+08:00)."""
 
-from datetime import date
-
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm_project.core.api.fields import MonthField
 from customers.models import Product
 
 from ..models import FeeStandard, FeeTier, LedgerEntry, Statement
 from ..models.common import MONEY, ZERO
 from ..services.review import current_signatures, waiting_for
-
-
-def parse_month(value) -> date:
-    """ "YYYY-MM" → the first day of that month; ValueError when it is not one."""
-    text = str(value or "").strip()
-    parts = text.split("-")
-    if len(parts) != 2 or len(parts[0]) != 4 or not all(part.isdigit() for part in parts):
-        raise ValueError(text)
-    return date(int(parts[0]), int(parts[1]), 1)
-
-
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-09"})
-class MonthField(serializers.Field):
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, e.g. 2026-09.")}
-
-    def to_internal_value(self, data) -> date:
-        try:
-            return parse_month(data)
-        except ValueError:
-            self.fail("invalid")
-
-    def to_representation(self, value: date) -> str:
-        return f"{value:%Y-%m}"
 
 
 def money(**kwargs) -> serializers.DecimalField:
