@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
         "crm_project.core.api.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "crm_project.core.api.errors.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm_project.core.api.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {

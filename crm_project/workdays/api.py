@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm_project.core.api.fields import MonthField
+from crm_project.core.months import MONTH_SCHEMA
 
 from .calendar import working_days_in_month
 
@@ -16,7 +17,7 @@ class WorkdaysView(APIView):
     """The working days of a month (CAL-01): `?month=YYYY-MM`."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("month", MonthField, required=True, description="YYYY-MM")],
+        parameters=[OpenApiParameter("month", MONTH_SCHEMA, required=True, description="YYYY-MM")],
         responses=inline_serializer(
             "WorkingDays",
             fields={"month": MonthField(), "working_days": serializers.ListField(child=serializers.DateField())},

@@ -161,7 +161,9 @@ def test_a_visit_in_9999_is_refused_and_a_birthday_in_1960_is_not(october, clien
     response = _json(client, "/api/v1/visits/", {"customer": "C1", "planned_date": "9999-01-01"})
     assert response.status_code == 400
     assert "planned_date" in response.json()
-    response = _json(client, "/api/v1/contacts/", {"customer": "C1", "name": "王芳", "role": "purchaser", "birthday": "1960-05-01"})
+    response = _json(
+        client, "/api/v1/contacts/", {"customer": "C1", "name": "王芳", "role": "purchaser", "birthday": "1960-05-01"}
+    )
     assert response.status_code == 201, response.content
     assert client.get("/api/v1/visits/", {"planned_from": "9999-01-01"}).status_code in (200, 400)
     assert not Visit.objects.exists()

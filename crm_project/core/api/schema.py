@@ -1,6 +1,51 @@
-"""A drf-spectacular postprocessing hook: every operation documents the API's error answers,
-once, with their one shape (crm_project/core/api/errors.py), so a client and the fuzz test
-(tests/core/test_api_fuzz.py) know every status an operation can answer with."""
+"""The API schema as the API really answers (tests/core/test_api_fuzz.py holds every answer
+to it):
+
+- `AutoSchema` marks a read-only field nullable, or its enum open to "", when the model column
+  behind it may be NULL or blank. DRF drops `allow_null`/`allow_blank` from read-only fields,
+  so a `manager` that is null until the manager signs, or a `category` not yet given, were
+  documented as always present.
+- `document_errors`, a postprocessing hook, documents the API's error answers once for every
+  operation, with their one shape (crm_project/core/api/errors.py).
+"""
+
+from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular import openapi
+from rest_framework import serializers
+
+
+def _model_field(field):
+    """The model column a serializer field shows (following relations), and whether any step
+    of the way may be NULL; (None, False) when it is not a plain path of model fields."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    attrs = getattr(field, "source_attrs", None)
+    if model is None or not attrs or isinstance(field, serializers.ManyRelatedField | serializers.ListSerializer):
+        return None, False
+    nullable = False
+    model_field = None
+    for index, attr in enumerate(attrs):
+        try:
+            model_field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return None, False
+        nullable = nullable or bool(getattr(model_field, "null", False))
+        if index < len(attrs) - 1:
+            if not model_field.is_relation or model_field.many_to_many or model_field.one_to_many:
+                return None, False
+            model = model_field.related_model
+    return model_field, nullable
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if field.read_only and direction == "response":
+            model_field, nullable = _model_field(field)
+            if nullable:
+                field.allow_null = True  # read-only: only the schema reads it
+            if model_field is not None and getattr(model_field, "blank", False) and hasattr(field, "allow_blank"):
+                field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
+
 
 ERROR_SCHEMA = {
     "type": "object",
