@@ -1,9 +1,9 @@
 """The app's own error answers: for people a page in their language (templates/400.html …
 500.html), under /api/ JSON of the API's one shape, `{"detail": "…"}`.
 
-Wired as handler400/403/404/500 in crm_project/urls.py; `too_large()` (413) and
-`too_many_requests()` (429) are answered by the code that detects them. The 500 answer needs
-neither the database nor a request context: it is what is left when something has failed.
+Wired as handler400/403/404/500 in crm_project/urls.py; `too_large()` (413) is answered by
+the middleware that detects it (hostile_input.py). The 500 answer needs neither the database
+nor a request context: it is what is left when something has failed.
 """
 
 from django.http import HttpResponse, JsonResponse
@@ -20,7 +20,6 @@ DETAILS = {
     403: _("You may not do this."),
     404: _("Not found."),
     413: _("The request is too large."),
-    429: _("Too many requests. Please try again later."),
     500: _("Server error. It was logged; please try again later."),
 }
 UNUSABLE_TEXT = _("The request contains characters that cannot be stored (NUL or invalid Unicode).")
@@ -35,25 +34,18 @@ def _language(request) -> str:
     return getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
 
 
-def error_response(request, status: int, *, detail=None, headers: dict | None = None) -> HttpResponse:
+def error_response(request, status: int, *, detail=None) -> HttpResponse:
     """`detail` says more than the page's heading (or, under /api/, than the status's default)."""
     with translation.override(_language(request)):
         if is_api(request):
             response = JsonResponse({"detail": str(detail or DETAILS[status])}, status=status)
         else:
             response = render(request, f"{status}.html", {"detail": detail}, status=status)
-    for name, value in (headers or {}).items():
-        response[name] = value
     return response
 
 
 def too_large(request) -> HttpResponse:
     return error_response(request, 413)
-
-
-def too_many_requests(request, *, retry_after: int | None = None, detail=None) -> HttpResponse:
-    headers = {"Retry-After": str(retry_after)} if retry_after else None
-    return error_response(request, 429, detail=detail, headers=headers)
 
 
 @requires_csrf_token

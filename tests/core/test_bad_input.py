@@ -51,6 +51,14 @@ def test_a_nul_in_a_code_of_a_json_body_answers_400_and_writes_nothing(
     assert not Visit.objects.exists() and not Interaction.objects.exists()
 
 
+def test_invalid_unicode_in_a_json_body_answers_400(client_for, rep):
+    """ORG-02: a lone surrogate cannot be stored (it used to end in a UnicodeEncodeError 500)."""
+    body = '{"name": "Acme \\ud800 Ltd"}'
+    response = client_for(rep).post("/api/v1/customers/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert not Customer.objects.exists()
+
+
 @pytest.mark.parametrize(
     "url",
     ["/customers/?q=%00", "/customers/?sort=%00", "/calendar/?month=2026-1%00", "/surveys/answer/abc%00def/"],
