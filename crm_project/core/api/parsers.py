@@ -15,29 +15,38 @@ from ..hostile_input import unusable_text
 from .errors import RequestTooLarge
 
 
+def _unusable(field: str | None) -> ParseError:
+    """Named after the body's top-level field that holds it, where there is one."""
+    message = _("The request contains characters that cannot be stored (NUL or invalid Unicode).")
+    return ParseError({field: [message]} if field else message)
+
+
 def _check_strings(data, *, max_depth: int) -> None:
     """Walk the parsed data (without recursion, so depth cannot hurt) and refuse unusable text."""
-    stack = [(data, 1)]
+    stack = [(data, 1, None)]
     while stack:
-        value, depth = stack.pop()
+        value, depth, field = stack.pop()
         if isinstance(value, str):
             if unusable_text(value):
-                raise ParseError(_("The request contains characters that cannot be stored (NUL or invalid Unicode)."))
+                raise _unusable(field)
             continue
         if isinstance(value, dict | list):
             if depth > max_depth:
                 raise ParseError(_("The JSON is nested too deeply (at most %(max)s levels).") % {"max": max_depth})
             items = value.items() if isinstance(value, dict) else ((None, item) for item in value)
             for key, item in items:
+                inner = field or (key if depth == 1 and isinstance(key, str) and not unusable_text(key) else None)
                 if isinstance(key, str):
-                    stack.append((key, depth))
-                stack.append((item, depth + 1))
+                    stack.append((key, depth, field))
+                stack.append((item, depth + 1, inner))
 
 
 def _check_form(data) -> None:
     for key, values in data.lists():
-        if unusable_text(key) or any(isinstance(value, str) and unusable_text(value) for value in values):
-            raise ParseError(_("The request contains characters that cannot be stored (NUL or invalid Unicode)."))
+        if unusable_text(key):
+            raise _unusable(None)
+        if any(isinstance(value, str) and unusable_text(value) for value in values):
+            raise _unusable(key)
 
 
 class JSONParser(parsers.JSONParser):
