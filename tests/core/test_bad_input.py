@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from customers.models import Customer, Interaction, Visit
+from customers.models import Customer, Interaction, Purchase, Visit
 from expenses.models import Statement
 from expenses.services.statements import statement_create
 from tests.customers.factories import CustomerFactory, ProductFactory
@@ -52,12 +52,13 @@ def test_a_nul_in_a_code_of_a_json_body_answers_400_and_writes_nothing(
     assert not Visit.objects.exists() and not Interaction.objects.exists()
 
 
-def test_invalid_unicode_in_a_json_body_answers_400(client_for, rep):
-    """ORG-02: a lone surrogate cannot be stored (it used to end in a UnicodeEncodeError 500)."""
-    body = '{"name": "Acme \\ud800 Ltd"}'
-    response = client_for(rep).post("/api/v1/customers/", body, content_type="application/json")
+def test_invalid_unicode_in_a_json_body_answers_400(october, client_for, clerk):
+    """CUS-10: a lone surrogate in a code of the bulk upsert used to end in a UnicodeEncodeError 500."""
+    row = '{"external_ref": "R1", "customer": "C\\ud800", "product": "P1", "month": "2026-09", "quantity": "1"}'
+    response = client_for(clerk).post("/api/v1/purchases/bulk-upsert/", f"[{row}]", content_type="application/json")
     assert response.status_code == 400
-    assert not Customer.objects.exists()
+    assert "detail" in response.json()
+    assert not Purchase.objects.exists()
 
 
 @pytest.mark.parametrize(
