@@ -233,9 +233,9 @@ LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", 25)
 INPUT_YEAR_MIN = env_int("INPUT_YEAR_MIN", 1900)
 INPUT_YEAR_MAX = env_int("INPUT_YEAR_MAX", 2100)
 MONTH_YEAR_MIN = env_int("MONTH_YEAR_MIN", 2000)
-# A request body declared larger than this is refused with 413 before it is read; form fields
-# and JSON bodies are held to DATA_UPLOAD_MAX_MEMORY_SIZE (file uploads are not).
-REQUEST_MAX_BODY_MB = env_int("REQUEST_MAX_BODY_MB", 25)
+# A request body declared larger than this is refused with 413 before it is read (room for the
+# largest Excel upload); form fields and JSON bodies are held to DATA_UPLOAD_MAX_MEMORY_SIZE.
+REQUEST_MAX_BODY_MB = env_int("REQUEST_MAX_BODY_MB", env_int("IMPORT_MAX_UPLOAD_MB", 20) + 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 32)
 
