@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import Department
+from crm_project.core.months import MonthField
 from customers.models import Contact
 
 from .models import Channel, ComplaintCategory, Severity
@@ -157,10 +158,8 @@ class MatchCustomerForm(forms.Form):
 
 
 class ReportPeriodForm(forms.Form):
-    start = forms.DateField(label=_("From month"), required=False, input_formats=["%Y-%m"],
-                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))  # fmt: skip
-    end = forms.DateField(label=_("To month"), required=False, input_formats=["%Y-%m"],
-                          widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))  # fmt: skip
+    start = MonthField(label=_("From month"), required=False)
+    end = MonthField(label=_("To month"), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 
-from crm_project.core.exports import _cell
+from crm_project.core.exports import _cell, excel_value
 from crm_project.workdays.calendar import local_zone
 
 from .models import Complaint, ComplaintCategory, ComplaintStatus
@@ -149,7 +149,7 @@ _REPEAT_FILL = PatternFill("solid", fgColor="FFF3CD")
 def _header(sheet, labels) -> None:
     cells = []
     for label in labels:
-        cell = WriteOnlyCell(sheet, value=str(label))
+        cell = WriteOnlyCell(sheet, value=excel_value(label))
         cell.font = _HEADER_FONT
         cells.append(cell)
     sheet.append(cells)

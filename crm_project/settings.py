@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "crm_project.core.headers.NoStoreMiddleware",
     "crm_project.core.headers.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # before the session lookup: a NUL in a cookie must not reach the database
+    "crm_project.core.hostile_input.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -273,6 +275,18 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", 25)
 
+# --- Bad input -------------------------------------------------------------------------------
+# Any date typed in lies within these years; business months (statements, purchases, fee
+# standards) start no earlier than MONTH_YEAR_MIN (crm_project/core/months.py).
+INPUT_YEAR_MIN = env_int("INPUT_YEAR_MIN", 1900)
+INPUT_YEAR_MAX = env_int("INPUT_YEAR_MAX", 2100)
+MONTH_YEAR_MIN = env_int("MONTH_YEAR_MIN", 2000)
+# A request body declared larger than this is refused with 413 before it is read (room for the
+# largest Excel upload); form fields and JSON bodies are held to DATA_UPLOAD_MAX_MEMORY_SIZE.
+REQUEST_MAX_BODY_MB = env_int("REQUEST_MAX_BODY_MB", env_int("IMPORT_MAX_UPLOAD_MB", 20) + 5)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 32)
+
 # Excel imports (CUS-12): from this many rows read, or a workbook unpacking to more than this,
 # the check and the import run in the background; files over the limits are refused (the row
 # limit counts blank rows too, the unpacked size is read from the zip before opening it).
@@ -300,7 +314,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "crm_project.core.api.parsers.JSONParser",
+        "crm_project.core.api.parsers.FormParser",
+        "crm_project.core.api.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "crm_project.core.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "crm_project.core.api.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 # API tokens (ORG-02) expire this many days after they are issued.
@@ -318,6 +338,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "crm_project.core.api.schema.document_errors",
+    ],
 }
 
 # --- Audit history -------------------------------------------------------------------------

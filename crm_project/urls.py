@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from crm_project.accounts.login_throttle import login_throttle
 from crm_project.core.views import healthz
 
+# The app's own error answers: pages in the user's language, JSON under /api/.
+handler400 = "crm_project.core.error_pages.bad_request"
+handler403 = "crm_project.core.error_pages.permission_denied"
+handler404 = "crm_project.core.error_pages.page_not_found"
+handler500 = "crm_project.core.error_pages.server_error"
+
 admin.site.site_header = _("CRM administration")
 admin.site.site_title = _("CRM administration")
 

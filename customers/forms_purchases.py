@@ -1,9 +1,6 @@
 """Forms and list filters for purchases (CUS-10), loyalty redemptions (CUS-13) and Excel
 imports (CUS-12). They only parse input; the rules are in the services."""
 
-import re
-from datetime import date
-
 import django_filters
 from django import forms
 from django.conf import settings
@@ -12,40 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
+from crm_project.core.months import MonthField, MonthFilter
 
 from .models import ImportKind, Product, Purchase, PurchaseSource
-
-MONTH_INPUT = {"type": "month", "placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}"}
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
-
-
-def month_or_none(text: str) -> date | None:
-    match = _MONTH.match((text or "").strip())
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return None
-
-
-class MonthField(forms.CharField):
-    """A month typed as YYYY-MM (a month picker where the browser has one)."""
-
-    widget = forms.TextInput(attrs=MONTH_INPUT)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        month = month_or_none(value)
-        if month is None:
-            raise forms.ValidationError(_("Write the month as YYYY-MM, e.g. 2026-09."))
-        return month
-
-    def prepare_value(self, value):
-        return f"{value:%Y-%m}" if isinstance(value, date) else value
-
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 QUANTITY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -71,12 +37,8 @@ class PurchaseForm(forms.Form):
 class PurchaseFilter(django_filters.FilterSet):
     customer = django_filters.CharFilter(label=_("Customer (name or code)"), method="filter_customer")
     product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=Product.objects.all())
-    month_from = django_filters.CharFilter(
-        label=_("From month"), method="filter_from", widget=forms.TextInput(attrs=MONTH_INPUT)
-    )
-    month_to = django_filters.CharFilter(
-        label=_("To month"), method="filter_to", widget=forms.TextInput(attrs=MONTH_INPUT)
-    )
+    month_from = MonthFilter(label=_("From month"), field_name="month", lookup_expr="gte")
+    month_to = MonthFilter(label=_("To month"), field_name="month", lookup_expr="lte")
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), field_name="customer__owner", queryset=User.objects.none()
     )
@@ -99,14 +61,6 @@ class PurchaseFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(customer__search_text__icontains=value.lower()) | Q(customer__code__iexact=value))
-
-    def filter_from(self, queryset, name, value):
-        month = month_or_none(value)
-        return queryset.filter(month__gte=month) if month else queryset
-
-    def filter_to(self, queryset, name, value):
-        month = month_or_none(value)
-        return queryset.filter(month__lte=month) if month else queryset
 
 
 class RedeemForm(forms.Form):

@@ -6,15 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
+from crm_project.core.months import MonthFilter
 
-from .forms import MonthField
 from .models import EntryKind, LedgerAccount, StatementStatus
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
-
-
-class MonthFilter(django_filters.Filter):
-    field_class = MonthField
 
 
 def reps_for(user):

@@ -1,51 +1,10 @@
 """Forms of the fee pages. They only parse input; the rules live in the services."""
 
-import re
-from datetime import date
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm_project.core.months import MonthField
 from customers.models import Product
-
-MONTH_PATTERN = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-\d{1,2})?\s*$")
-
-
-def parse_month(value: str) -> date | None:
-    """ "2026-09" (or "2026-09-01") → 1 September 2026; None when it is not a month."""
-    match = MONTH_PATTERN.match(value or "")
-    if not match:
-        return None
-    year, number = int(match.group(1)), int(match.group(2))
-    if not 1 <= number <= 12 or year < 2000:
-        return None
-    return date(year, number, 1)
-
-
-class MonthInput(forms.TextInput):
-    input_type = "month"
-
-    def format_value(self, value):
-        if isinstance(value, date):
-            return f"{value:%Y-%m}"
-        return super().format_value(value)
-
-
-class MonthField(forms.Field):
-    """A month as "YYYY-MM" (the browser's month picker); cleaned to its first day."""
-
-    widget = MonthInput
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, e.g. 2026-09.")}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, date):
-            return value.replace(day=1)
-        month = parse_month(str(value))
-        if month is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return month
 
 
 class StatementCreateForm(forms.Form):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
+from crm_project.core.months import MonthFilter
 from customers.models import Customer
 from customers.selectors import customer_visible_to
 
@@ -152,10 +153,7 @@ SHEET_STATES = [
 
 
 class SignoffSheetFilter(django_filters.FilterSet):
-    month = django_filters.DateFilter(
-        label=_("Month"), field_name="statement__month", method="filter_month",
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"), input_formats=["%Y-%m", "%Y-%m-%d"],
-    )  # fmt: skip
+    month = MonthFilter(label=_("Month"), field_name="statement__month")
     state = django_filters.ChoiceFilter(label=_("State"), choices=SHEET_STATES, method="filter_state")
     rep = django_filters.ModelChoiceFilter(label=_("Rep"), field_name="statement__rep", queryset=User.objects.none())
     q = django_filters.CharFilter(label=_("Customer or contact"), method="filter_text")
@@ -167,9 +165,6 @@ class SignoffSheetFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["rep"].queryset = _fee_reps(self.request.user)
-
-    def filter_month(self, queryset, name, value):
-        return queryset.filter(statement__month=value.replace(day=1))
 
     def filter_state(self, queryset, name, value):
         conditions = {

@@ -146,30 +146,37 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise_for_api(error)
         return self._respond(complaint)
 
+    @extend_schema(request=AssignSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], serializer_class=AssignSerializer)
     def assign(self, request, pk=None):
         return self._step(request, AssignSerializer, complaint_assign)
 
+    @extend_schema(request=NoteSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], serializer_class=NoteSerializer)
     def investigate(self, request, pk=None):
         return self._step(request, NoteSerializer, complaint_investigate)
 
+    @extend_schema(request=ProposeSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], serializer_class=ProposeSerializer)
     def propose(self, request, pk=None):
         return self._step(request, ProposeSerializer, complaint_propose)
 
+    @extend_schema(request=NoteSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], serializer_class=NoteSerializer)
     def inform(self, request, pk=None):
         return self._step(request, NoteSerializer, complaint_inform)
 
+    @extend_schema(request=CloseSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], serializer_class=CloseSerializer)
     def close(self, request, pk=None):
         return self._step(request, CloseSerializer, complaint_close)
 
+    @extend_schema(request=ReopenSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], serializer_class=ReopenSerializer)
     def reopen(self, request, pk=None):
         return self._step(request, ReopenSerializer, complaint_reopen)
 
+    @extend_schema(request=ClassifySerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"], serializer_class=ClassifySerializer)
     def classify(self, request, pk=None):
         return self._step(request, ClassifySerializer, complaint_classify)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from .months import bound_every_date_field
         from .schedules import sync_schedules_after_migrate
+        from .text import clean_text_fields
 
         post_migrate.connect(sync_schedules_after_migrate, sender=self)
+        pre_save.connect(clean_text_fields, dispatch_uid="core.clean_text_fields")
+        bound_every_date_field()

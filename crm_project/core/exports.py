@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .models import ExportLog
+from .text import without_control_characters
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
@@ -62,12 +63,20 @@ class Export:
         return f"{self.name}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def _cell(sheet, value: Any) -> Any:
+def excel_value(value: Any) -> Any:
+    """A value as a cell can hold it: the one place every export and paper form passes its
+    values through. Aware moments become Asia/Shanghai wall-clock time (Excel has no time
+    zones); anything not a number or a date becomes text, without the control characters an
+    .xlsx file cannot contain."""
     if isinstance(value, datetime) and timezone.is_aware(value):
-        # Excel has no time zones: write the Asia/Shanghai wall-clock time.
-        value = timezone.localtime(value).replace(tzinfo=None)
-    elif value is not None and not isinstance(value, int | float | Decimal | date):
-        value = str(value)
+        return timezone.localtime(value).replace(tzinfo=None)
+    if value is None or isinstance(value, bool | int | float | Decimal | date):
+        return value
+    return without_control_characters(str(value))
+
+
+def _cell(sheet, value: Any) -> Any:
+    value = excel_value(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         # A text like "=HYPERLINK(...)" from user input must stay text, never a formula.
         cell = WriteOnlyCell(sheet, value=value)
@@ -85,7 +94,7 @@ def write_xlsx(export: Export, queryset: QuerySet, target) -> int:
     bold = Font(bold=True)
     header = []
     for column in export.columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell = WriteOnlyCell(sheet, value=excel_value(column.header))
         cell.font = bold
         header.append(cell)
     sheet.append(header)

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
-from .exports import FORMULA_PREFIXES
+from .exports import FORMULA_PREFIXES, excel_value
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -45,6 +45,7 @@ class PaperForm:
 
     def put(self, row, col, value, *, to_col=None, to_row=None, bold=False, align=CENTER, fmt=None, border=True):
         """Write a cell, merged across to `to_col` and down to `to_row`."""
+        value = excel_value(value)
         cell = self.sheet.cell(row=row, column=col, value=value)
         if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
             cell.data_type = "s"
@@ -64,8 +65,8 @@ class PaperForm:
 
     def title(self, row: int, text: str, *, label: str) -> None:
         """The form's number (附表N) small, and its title large across the whole width."""
-        self.sheet.cell(row=row, column=1, value=label).font = Font(size=9)
-        cell = self.sheet.cell(row=row + 1, column=1, value=text)
+        self.sheet.cell(row=row, column=1, value=excel_value(label)).font = Font(size=9)
+        cell = self.sheet.cell(row=row + 1, column=1, value=excel_value(text))
         cell.font = Font(bold=True, size=16)
         cell.alignment = CENTER
         _merge(self.sheet, min_row=row + 1, min_col=1, max_row=row + 1, max_col=self.columns)

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -21,6 +22,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):
         return notification_visible_to(self.request.user)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = self.get_object()

@@ -4,21 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class MonthField(forms.CharField):
-    """A month as "YYYY-MM"; cleans to the first day of that month."""
-
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, e.g. 2026-10.")}
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            year, month = (int(part) for part in value.split("-"))
-            return date(year, month, 1)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+from crm_project.core.months import MonthField
 
 
 class MonthForm(forms.Form):

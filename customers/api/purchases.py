@@ -15,15 +15,15 @@ the rep's next statement carries, and counts as updated.
 """
 
 import django_filters
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm_project.core.api.fields import MonthField
 from crm_project.core.errors import DomainError
+from crm_project.core.months import MonthFilter
 
-from ..forms_purchases import month_or_none
 from ..models import Purchase
 from ..selectors import purchase_visible_to
 from ..services.purchase_rows import PurchaseRowsRejected, purchases_bulk_upsert
@@ -33,7 +33,7 @@ from .common import raise_for_api
 class PurchaseSerializer(serializers.ModelSerializer):
     customer = serializers.CharField(source="customer.code", read_only=True)
     product = serializers.CharField(source="product.code", read_only=True)
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    month = MonthField(read_only=True)
     net_sales = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
@@ -49,7 +49,7 @@ class PurchaseRowSerializer(serializers.Serializer):
     external_ref = serializers.CharField(max_length=100)
     customer = serializers.CharField(help_text="customer code")
     product = serializers.CharField(help_text="product code")
-    month = serializers.CharField(help_text="YYYY-MM")
+    month = MonthField()
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     returned_quantity = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
@@ -59,17 +59,11 @@ class PurchaseRowSerializer(serializers.Serializer):
 
 class PurchaseFilter(django_filters.FilterSet):
     customer = django_filters.CharFilter(field_name="customer__code")
-    month = django_filters.CharFilter(method="filter_month")
+    month = MonthFilter(field_name="month")
 
     class Meta:
         model = Purchase
         fields = ["customer", "month"]
-
-    def filter_month(self, queryset, name, value):
-        month = month_or_none(value)
-        if month is None:
-            raise serializers.ValidationError({"month": [_("Write the month as YYYY-MM, e.g. 2026-09.")]})
-        return queryset.filter(month=month)
 
 
 class PurchaseViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -86,6 +87,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise_for_api(error)
         return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=VisitReportSerializer, responses=VisitSerializer)
     @action(detail=True, methods=["post"], serializer_class=VisitReportSerializer)
     def complete(self, request, pk=None):
         visit = self.get_object()
@@ -97,6 +99,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise_for_api(error)
         return Response(VisitSerializer(visit, context=self.get_serializer_context()).data)
 
+    @extend_schema(request=VisitCancelSerializer, responses=VisitSerializer)
     @action(detail=True, methods=["post"], serializer_class=VisitCancelSerializer)
     def cancel(self, request, pk=None):
         visit = self.get_object()

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from crm_project.core.errors import DomainError
+from crm_project.core.text import without_control_characters
 
 NOTES_SHEET = "notes"
 
@@ -59,7 +60,9 @@ def normal_name(name) -> str:
 
 
 def cell_text(value) -> str:
-    """A cell as text: numbers that Excel stored as 1001.0 read as "1001"."""
+    """A cell as text: numbers that Excel stored as 1001.0 read as "1001"; control characters
+    dropped, as on every other input (rows are written with bulk statements, past the models'
+    own cleaning)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -68,7 +71,7 @@ def cell_text(value) -> str:
         value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    return without_control_characters(str(value)).strip()
 
 
 def parse_date(value) -> date | None:

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from crm_project.accounts.access import visible_to
 from crm_project.core.errors import DomainError
+from crm_project.core.exports import excel_value
 from crm_project.core.files import visible_file_response
 from crm_project.core.listing import FilteredListView
 
@@ -163,7 +164,7 @@ def import_errors(request, pk: int):
     sheet = workbook.create_sheet(title="errors")
     sheet.append([_("Row"), _("Column"), _("Problem")])
     for entry in batch.errors or []:
-        sheet.append([entry.get("row"), entry.get("column"), entry.get("message")])
+        sheet.append([excel_value(entry.get(key)) for key in ("row", "column", "message")])
     spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed, and so removed, by the response)
     workbook.save(spool)
     spool.seek(0)

@@ -2,11 +2,13 @@
 EXP-13; finance's actions pay/ and reject/ ({note}). A refusal answers 400 (403 when the role
 may never do it) with the reason — e.g. the amount still available under the cap."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm_project.core.errors import DomainError
+from crm_project.core.months import MONTH_SCHEMA
 from customers.api.common import raise_for_api
 
 from ..models import Advance, Statement
@@ -34,6 +36,7 @@ class AdvanceSerializer(serializers.ModelSerializer):
         if request is not None:
             self.fields["statement"].queryset = statement_visible_to(request.user)
 
+    @extend_schema_field(MONTH_SCHEMA)
     def get_month(self, advance) -> str:
         return f"{advance.statement.month:%Y-%m}"
 
@@ -60,6 +63,7 @@ class AdvanceViewSet(
             raise_for_api(error)
         return Response(self.get_serializer(advance).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         advance = self.get_object()
@@ -69,6 +73,7 @@ class AdvanceViewSet(
             raise_for_api(error)
         return Response(self.get_serializer(advance).data)
 
+    @extend_schema(request=inline_serializer("AdvanceReject", {"note": serializers.CharField(required=False)}))
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         advance = self.get_object()

@@ -4,10 +4,11 @@ are sums of them. Scoped like all fee data (EXP-13)."""
 import django_filters
 from rest_framework import viewsets
 
+from crm_project.core.months import MonthFilter
+
 from ..models import EntryKind, LedgerEntry
 from ..selectors import ledger_entry_visible_to
 from .serializers import LedgerEntrySerializer
-from .statements import MonthFilter
 
 
 class LedgerEntryFilter(django_filters.FilterSet):

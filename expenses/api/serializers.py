@@ -1,40 +1,16 @@
 """The rapport-fee API's shapes (issue 4 §12: integrations rely on these names). Money is a
 decimal string; months are "YYYY-MM"; moments are ISO 8601 in Asia/Shanghai (+08:00)."""
 
-from datetime import date
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm_project.core.api.fields import MonthField
 from customers.models import Product
 
 from ..models import FeeStandard, FeeTier, LedgerEntry, Statement
 from ..models.common import MONEY, ZERO
 from ..services.review import current_signatures, waiting_for
-
-
-def parse_month(value) -> date:
-    """ "YYYY-MM" → the first day of that month; ValueError when it is not one."""
-    text = str(value or "").strip()
-    parts = text.split("-")
-    if len(parts) != 2 or len(parts[0]) != 4 or not all(part.isdigit() for part in parts):
-        raise ValueError(text)
-    return date(int(parts[0]), int(parts[1]), 1)
-
-
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-09"})
-class MonthField(serializers.Field):
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, e.g. 2026-09.")}
-
-    def to_internal_value(self, data) -> date:
-        try:
-            return parse_month(data)
-        except ValueError:
-            self.fail("invalid")
-
-    def to_representation(self, value: date) -> str:
-        return f"{value:%Y-%m}"
 
 
 def money(**kwargs) -> serializers.DecimalField:
@@ -109,6 +85,38 @@ def _line(line) -> dict:
     }
 
 
+class AllocationShape(serializers.Serializer):
+    """The documented shape of `_line()`'s allocations (the API schema only)."""
+
+    contact = serializers.IntegerField()
+    share = serializers.DecimalField(max_digits=5, decimal_places=2)
+    amount = money()
+
+
+class StatementLineShape(serializers.Serializer):
+    """The documented shape of `_line()` (the API schema only)."""
+
+    customer = serializers.CharField()
+    customer_name = serializers.CharField()
+    product = serializers.CharField()
+    purchase_month = MonthField()
+    net_quantity = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net_sales = money()
+    collected = money()
+    fee_per_unit = money()
+    fee = money()
+    payable = money()
+    blocked = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+    allocations = AllocationShape(many=True)
+
+
+class SignatureShape(serializers.Serializer):
+    role = serializers.CharField()
+    user = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+
+
 class StatementSerializer(serializers.ModelSerializer):
     """Read shape. Expects `lines` (with customer, product, allocations) and `signatures`
     (with user) prefetched, so a list costs the same number of queries for any size."""
@@ -134,12 +142,14 @@ class StatementSerializer(serializers.ModelSerializer):
     def get_waiting_for(self, statement) -> str | None:
         return waiting_for(statement)
 
+    @extend_schema_field(StatementLineShape(many=True))
     def get_lines(self, statement) -> list[dict]:
         return [_line(line) for line in statement.lines.all()]
 
     def get_total(self, statement) -> str:
         return str(sum((line.payable for line in statement.lines.all()), start=ZERO))
 
+    @extend_schema_field(SignatureShape(many=True))
     def get_signatures(self, statement) -> list[dict]:
         return [
             {

@@ -3,12 +3,14 @@ actions pay/ and link/ (the payer), paper/ (multipart `file`), submit/ (the rep 
 sheet to finance), spot-check/ (the sales manager) and write-off/ ({amount}, finance; omitted
 means the sheet's amount). A refusal answers 400 (403 when the role may never do it)."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from crm_project.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from crm_project.core.errors import DomainError
+from crm_project.core.months import MONTH_SCHEMA
 from customers.api.common import raise_for_api
 
 from ..models import SignoffSheet
@@ -42,6 +44,7 @@ class SignoffSheetSerializer(serializers.ModelSerializer):
                   "written_off_amount", "written_off_at", "written_off_by"]  # fmt: skip
         read_only_fields = fields
 
+    @extend_schema_field(MONTH_SCHEMA)
     def get_month(self, sheet) -> str:
         return f"{sheet.statement.month:%Y-%m}"
 
@@ -85,14 +88,19 @@ class SignoffSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             body["link"] = result  # shown this once: only the token's hash is kept
         return Response(body)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         return self._run(request, lambda sheet: signoff_payout(actor=request.user, sheet=sheet))
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def link(self, request, pk=None):
         return self._run(request, lambda sheet: signoff_link_issue(actor=request.user, sheet=sheet))
 
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("SignedSheetUpload", {"file": serializers.FileField()})}
+    )
     @action(detail=True, methods=["post"])
     def paper(self, request, pk=None):
         upload = request.FILES.get("file")
@@ -100,6 +108,7 @@ class SignoffSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             raise serializers.ValidationError({"file": ["Attach the signed sheet as `file` (PDF, JPG or PNG)."]})
         return self._run(request, lambda sheet: signoff_paper_upload(actor=request.user, sheet=sheet, file=upload))
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._run(
@@ -107,10 +116,12 @@ class SignoffSheetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             lambda sheet: signoff_submit_to_finance(actor=request.user, statement=sheet.statement, sheets=[sheet]),
         )
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="spot-check")
     def spot_check(self, request, pk=None):
         return self._run(request, lambda sheet: signoff_spot_check(actor=request.user, sheet=sheet))
 
+    @extend_schema(request=WriteOffSerializer)
     @action(detail=True, methods=["post"], url_path="write-off")
     def write_off(self, request, pk=None):
         payload = WriteOffSerializer(data=request.data)

@@ -2,6 +2,7 @@
 (by a rep), retrieve, and the actions approve/, reject/ ({note}), contract/ ({signed_on}) and
 pay/. A refusal answers 400 (403 when the role may never do it) and changes nothing."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -50,7 +51,7 @@ class SpecialFeeSerializer(serializers.ModelSerializer):
         return application.status != SpecialFeeStatus.INVALID
 
 
-class NoteSerializer(serializers.Serializer):
+class RejectionNoteSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, required=False, default="")
 
 
@@ -97,22 +98,26 @@ class SpecialFeeViewSet(
             raise_for_api(error)
         return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._step(request, special_fee_approve)
 
+    @extend_schema(request=RejectionNoteSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        note = NoteSerializer(data=request.data)
+        note = RejectionNoteSerializer(data=request.data)
         note.is_valid(raise_exception=True)
         return self._step(request, special_fee_reject, note=note.validated_data["note"])
 
+    @extend_schema(request=ContractSerializer)
     @action(detail=True, methods=["post"])
     def contract(self, request, pk=None):
         contract = ContractSerializer(data=request.data)
         contract.is_valid(raise_exception=True)
         return self._step(request, special_fee_record_contract, signed_on=contract.validated_data["signed_on"])
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         return self._step(request, special_fee_pay)

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from crm_project.core.errors import DomainError
-from crm_project.workdays.forms import MonthField
+from crm_project.core.months import MonthFilter
 from customers.api.common import raise_for_api
 
 from ..models import Allocation, Signature, Statement, StatementLine, StatementStatus
@@ -29,10 +29,6 @@ def with_lines(queryset):
         Prefetch("lines", queryset=lines),
         Prefetch("signatures", queryset=Signature.objects.select_related("user")),
     )
-
-
-class MonthFilter(django_filters.Filter):
-    field_class = MonthField
 
 
 class StatementFilter(django_filters.FilterSet):

@@ -184,7 +184,7 @@ def test_the_api_refuses_bad_input_and_stores_nothing(client, behind_proxy):
     """CMP-01"""
     assert _api(client, {**GOOD, "text": "x" * 5001}).status_code == 400
     response = _api(client, {"name": "周女士"})
-    assert response.status_code == 400 and set(response.json()) == {"contact", "text"}
+    assert response.status_code == 400 and set(response.json()) == {"detail", "contact", "text"}
     assert _api(client, {**GOOD, "text": "   "}).status_code == 400
     assert not Complaint.objects.exists()
 

@@ -145,7 +145,7 @@ def test_a_signer_cannot_sign_out_of_order(october, rep, manager, finance, custo
     for signer in (manager, finance):
         response = client_for(signer).post(f"{URL}{statement.pk}/sign/")
         assert response.status_code == 400
-        assert "clerk" in response.json()["detail"][0]
+        assert "clerk" in response.json()["detail"]
     statement.refresh_from_db()
     assert statement.status == StatementStatus.SUBMITTED
     assert not Signature.objects.exists()
@@ -181,7 +181,7 @@ def test_return_needs_a_comment_and_clears_the_round(october, rep, clerk, manage
     # A returned statement is not signed again until resubmitted.
     again = client_for(clerk).post(f"{URL}{statement.pk}/sign/")
     assert again.status_code == 400
-    assert "not submitted" in again.json()["detail"][0]
+    assert "not submitted" in again.json()["detail"]
 
 
 def test_a_late_submission_through_the_api_is_marked_late(rep, customer, client_for, time_machine):
