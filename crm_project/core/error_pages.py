@@ -23,6 +23,7 @@ DETAILS = {
     500: _("Server error. It was logged; please try again later."),
 }
 UNUSABLE_TEXT = _("The request contains characters that cannot be stored (NUL or invalid Unicode).")
+CSRF_FAILED = _("The form was too old or came from another site. Reload the page and send it again.")
 
 
 def is_api(request) -> bool:
@@ -56,6 +57,11 @@ def bad_request(request, exception=None):
 @requires_csrf_token
 def permission_denied(request, exception=None):
     return error_response(request, 403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the app's own 403 page (Django's would speak of DEBUG settings)."""
+    return error_response(request, 403, detail=CSRF_FAILED)
 
 
 @requires_csrf_token

@@ -85,3 +85,14 @@ def test_the_413_page_exists_in_both_languages(rf, rep):
         assert response.status_code == 413 and text in response.content.decode()
     response = error_pages.too_large(rf.post("/api/v1/customers/"))
     assert response.status_code == 413 and json.loads(response.content) == {"detail": "The request is too large."}
+
+
+def test_a_failed_csrf_check_is_the_apps_own_403_page(rep):
+    """A stale form (or one posted from another site) gets the app's 403 page, saying what to
+    do, not Django's page about DEBUG settings."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(rep)
+    response = client.post("/inbox/read-all/", {})
+    assert response.status_code == 403
+    assert 'id="error-403"' in response.text and "Reload the page and send it again" in response.text
+    assert "DEBUG" not in response.text
