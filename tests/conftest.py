@@ -92,11 +92,21 @@ def no_role(sales):
 
 
 @pytest.fixture
-def administrator(db):
-    department = DepartmentFactory(code="it", name_zh="信息部", name_en="IT")
+def it_department(db):
+    return DepartmentFactory(code="it", name_zh="信息部", name_en="IT")
+
+
+@pytest.fixture
+def administrator(it_department):
     return UserFactory(
-        username="itadmin", department=department, roles=[Role.ADMINISTRATOR], is_staff=True, is_superuser=True
+        username="itadmin", department=it_department, roles=[Role.ADMINISTRATOR], is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture
+def erp(it_department):
+    """The ERP's integration user (EXP-04): feeds purchases and products through the API."""
+    return UserFactory(username="erp1", department=it_department, roles=[Role.INTEGRATION])
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from crm_project.accounts.roles import Role
 from customers.models import Product
 from tests.customers.factories import ProductFactory
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,19 +14,9 @@ URL = "/api/v1/products/"
 
 
 @pytest.fixture
-def it(db):
-    return DepartmentFactory(code="it", name_zh="信息部", name_en="IT")
-
-
-@pytest.fixture
-def erp(it):
-    return UserFactory(username="erp1", department=it, roles=[Role.INTEGRATION])
-
-
-@pytest.fixture
-def admin_role(it):
+def admin_role(it_department):
     """An administrator by role, not a superuser."""
-    return UserFactory(username="it-admin", department=it, roles=[Role.ADMINISTRATOR])
+    return UserFactory(username="it-admin", department=it_department, roles=[Role.ADMINISTRATOR])
 
 
 def post(user, body):

@@ -4,21 +4,12 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from crm_project.accounts.roles import Role
 from customers.models import LoyaltyEntry, Purchase
 from tests.customers.factories import CustomerFactory, ProductFactory, PurchaseFactory
-from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/purchases/bulk-upsert/"
-
-
-@pytest.fixture
-def erp(db):
-    """The ERP's integration user (EXP-04); it authenticates with its API token."""
-    it = DepartmentFactory(code="it", name_zh="信息部", name_en="IT")
-    return UserFactory(username="erp1", department=it, roles=[Role.INTEGRATION])
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
-from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError
 from customers.models import LoyaltyEntry, Purchase
 from customers.services import purchase_freeze
@@ -28,7 +27,6 @@ from expenses.services.signoff import (
 )
 from expenses.services.statements import statement_create, statement_submit
 from tests.expenses.factories import SEPTEMBER, ProductFactory, fee_customer, fee_standard, purchase
-from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +39,6 @@ PDF = b"%PDF-1.4\n%signed\n"
 def _clock(settings, time_machine, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     time_machine.move_to("2026-10-09 10:00 +0800")
-
-
-@pytest.fixture
-def erp(db):
-    it = DepartmentFactory(code="it", name_zh="信息部", name_en="IT")
-    return UserFactory(username="erp1", department=it, roles=[Role.INTEGRATION])
 
 
 def api(user) -> APIClient:
