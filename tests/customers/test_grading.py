@@ -173,7 +173,7 @@ def test_management_may_not_set_a_grade(gm, rep):
 
 def test_the_regrade_page_lists_differing_customers_and_applies_the_reviewed_rows(client_for, rep, other_rep, manager):
     """CUS-03: the manager reviews the proposals, unticks some, and applies the rest."""
-    first_deal = timezone.localdate().replace(year=timezone.localdate().year - 10)
+    first_deal = timezone.localdate() - datetime.timedelta(days=3660)  # ten years ago, 29 February included
     to_a = CustomerFactory(owner=rep, grade="C", name="升级客户", first_deal_date=first_deal)
     _buy(to_a, _months_ago(2), "2000000.00")
     to_d = CustomerFactory(owner=other_rep, grade="B", name="降级客户")
