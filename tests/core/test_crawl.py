@@ -4,9 +4,11 @@ user may not open (DSH-02, DSH-03, ORG-02, CMP-01 … CMP-05).
 The demo data (`manage.py seed_demo`) is loaded once for the module, inside a transaction that is
 rolled back at the end, with the clock pinned so the demo's months and deadlines are the same on
 any date. Each role then starts from "/" and its navigation and follows every internal <a href>
-breadth first. To stay fast, a URL pattern (resolved view name) is opened a few times with
-different arguments and parsed for links only once or twice; every failure is reported at once as
-"page → link → status".
+breadth first (not the administration's own links: those are Django's; a link into the
+administration shown to someone who is not staff counts as broken). To stay fast, a URL pattern
+(resolved view name) is opened a few times with different arguments and parsed for links only
+once or twice; a file download only once. Every failure is reported at once as
+"page → link → status". `CRAWL_DEEP=1` crawls far wider, for hunting.
 """
 
 import os
@@ -26,7 +28,7 @@ from django.utils import translation
 
 from crm_project import celery_app
 from crm_project.accounts.models import User
-from crm_project.core.navigation import nav
+from crm_project.core.navigation import NavItem, everyone, nav
 
 DEMO_USERS = [
     "admin", "gm1", "rep1", "rep2", "rep3", "rep4", "clerk1", "manager1", "director1", "finance1", "ops1",
@@ -40,7 +42,7 @@ PINNED = datetime(2026, 3, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 # CRAWL_DEEP=1 opens and parses far more pages (minutes, not seconds): for hunting, not for CI.
 DEEP = bool(os.environ.get("CRAWL_DEEP"))
 MAX_PAGES = 3000 if DEEP else 250  # answers fetched per role
-OPEN_PER_SHAPE = 60 if DEEP else 4  # distinct URLs opened per (view name, query keys)
+OPEN_PER_SHAPE = 60 if DEEP else 3  # distinct URLs opened per (view name, query keys)
 OPEN_PER_QUERY_SHAPE = 20 if DEEP else 2  # the same, for URLs with a query (filters, sorting, pages)
 PARSE_PER_VIEW = 30 if DEEP else 2  # pages of one view whose links are followed
 
@@ -92,10 +94,8 @@ def demo(django_db_setup, django_db_blocker):
         traveller.stop()
 
 
-def _skip(path: str, user) -> bool:
-    if path.startswith(("/static/", "/media/", "/logout/", "/i18n/")):
-        return True
-    return path.startswith("/admin/") and not user.is_staff
+def _skip(path: str) -> bool:
+    return path.startswith(("/static/", "/media/", "/logout/", "/i18n/"))
 
 
 def _links(response, base: str) -> list[str]:
@@ -133,7 +133,7 @@ def crawl(user) -> tuple[list[Failure], int]:
     while queue and fetched < MAX_PAGES:
         source, source_view, url = queue.popleft()
         path, _, query = url.partition("?")
-        if _skip(path, user):
+        if _skip(path):
             continue
         try:
             view = resolve(path).view_name
@@ -151,7 +151,9 @@ def crawl(user) -> tuple[list[Failure], int]:
         if status in (301, 302, 303, 307, 308):
             target = response.headers["Location"]
             target_path = urlsplit(urljoin("http://testserver" + url, target)).path
-            if target_path.startswith("/login/"):
+            # A link to a page that sends the user to a login page (the site's or the
+            # administration's, for someone who is not staff) is a link they cannot use.
+            if target_path.startswith(("/login/", "/admin/login/")):
                 failures.append(Failure(source, source_view, url, view, status, " to the login page"))
             elif target not in seen:
                 seen.add(target)
@@ -188,3 +190,19 @@ def test_every_page_a_role_reaches_opens(demo, db, username):
     assert not failures, f"{username}: {len(failures)} broken links after {fetched} pages:\n" + "\n".join(
         map(str, failures)
     )
+
+
+@pytest.fixture
+def nav_item_for_everyone():
+    """The "New complaint" page in everyone's navigation, for the length of one test."""
+    item = NavItem(key="crawl-self-test", label="New", url_name="complaints:complaint_create", visible=everyone)
+    nav.add(item)
+    yield item
+    del nav._items[item.key]
+
+
+def test_the_crawl_reports_a_navigation_item_the_user_cannot_open(nav_item_for_everyone, outsider):
+    """ORG-02, DSH-02: the crawl itself: a navigation entry that answers 403 is reported with its
+    status (so a passing crawl means something)."""
+    failures, _fetched = crawl(outsider)
+    assert [(f.page, f.link, f.status) for f in failures] == [("navigation", "/complaints/new/", 403)]
