@@ -14,7 +14,8 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
-from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import pgettext_lazy as in_context  # not for the catalogue
 
 from crm_project.accounts.tokens.services import token_issue
 from crm_project.notifications.messages import Lines, Message, freeze, localized_department, render
@@ -196,7 +197,10 @@ def test_parameters_are_translated_too(chinese, sales):
 
 def test_a_context_and_a_plural_are_kept():
     """JOB-10: pgettext_lazy keeps its context; ngettext_lazy its plural and the number's name."""
-    assert freeze(pgettext_lazy("button", "Open")) == {"msgid": "Open", "context": "button"}
+    in_a_context = freeze(in_context("test context", "Open"))
+    assert in_a_context == {"msgid": "Open", "context": "test context"}
+    with translation.override("zh-hans"):
+        assert render(in_a_context, {}, fallback="") == "Open"  # no such entry: the msgid
     plural = ngettext_lazy("%(count)s e-mail is queued again.", "%(count)s e-mails are queued again.", "count")
     frozen = freeze(plural)
     assert frozen == {
