@@ -411,3 +411,20 @@ def test_the_manager_spot_checks_several_confirmed_sheets_at_once(client_for, re
     with pytest.raises(PermissionDenied):
         signoff_spot_check_many(actor=rep, statement=statement, sheets=created[3:])
     assert signoff_link_issue  # the personal link stays the way to confirm one sheet
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_fills_the_queue_the_approvals_and_the_roster(client_for, october):
+    """DSH-02, EXP-07, EXP-09, CUS-05, EXP-13: after seed_demo each queue has rows to show."""
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    people = {user.username: user for user in User.objects.filter(username__in=["clerk1", "director1", "manager1"])}
+    assert 'class="queue-row"' in _html(client_for(people["clerk1"]).get("/fees/queue/"))
+    kinds = {item.kind for item in approvals_for(people["director1"])}
+    assert kinds == {"special_fee", "contact_change", "exception"}
+    assert [item.kind for item in approvals_for(people["manager1"])] == ["special_fee"]
+    roster = _html(client_for(people["manager1"]).get("/fees/roster/"))
+    assert roster.count('class="roster-row"') >= 4 and "remind-rep" in roster
