@@ -369,9 +369,9 @@ def _contact_change(people: dict[str, User]) -> int:
         return 0
     for customer in Customer.objects.filter(owner=people["rep1"], archived_at__isnull=True).order_by("code"):
         receiving = list(Contact.objects.filter(customer=customer, active=True, receives_fee=True).order_by("pk"))
-        if len(receiving) != 2:
+        if len(receiving) < 2:
             continue
-        kept, leaving = receiving
+        kept, leaving = receiving[0], receiving[-1]
         change = contact_change_file(
             actor=people["rep1"], customer=customer, reason=f"{leaving.name}已离职，由{kept.name}全额接收客情费。",
             items=[{"action": "remove", "contact": leaving},
