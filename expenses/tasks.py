@@ -7,7 +7,6 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.roles import Role
@@ -30,10 +29,6 @@ from .services.signoff import open_payout_work, payout_deadlines
 
 SIGNOFF_URL = "expenses:signoff_list"
 FINANCE_URL = "expenses:finance"
-
-
-def _moment(value) -> str:
-    return date_format(timezone.localtime(value), "Y-m-d H:i")
 
 
 @job(name="expenses.statement_reminders")
@@ -62,7 +57,7 @@ def review_reminders(today: str | None = None) -> int:
         params = {
             "rep": statement.rep.display_name,
             "month": f"{statement.month:%Y-%m}",
-            "due": _moment(statement.review_due_at),
+            "due": statement.review_due_at,
         }
         url = reverse("expenses:statement_detail", args=[statement.pk])
         if remind_today:
@@ -164,7 +159,7 @@ def payout_reminders(today: str | None = None) -> int:
                     params={
                         "count": sum(item.open_count for item in own),
                         "months": ", ".join(sorted({f"{item.month:%Y-%m}" for item in own})),
-                        "due": date_format(getattr(this_month, step), "Y-m-d"),
+                        "due": getattr(this_month, step),
                     },
                     url=reverse(url_name),
                 )

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,7 +40,7 @@ def statement_reminder_send(*, rep: User, month: date, day: date) -> bool:
             kind="statement",
             title=REMINDER_TITLE,
             body=REMINDER_BODY,
-            params={"month": f"{month:%Y-%m}", "due": date_format(timezone.localtime(due_at), "Y-m-d H:i")},
+            params={"month": f"{month:%Y-%m}", "due": due_at},
             url=reverse("expenses:statement_list"),
         )
         is not None
