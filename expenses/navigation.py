@@ -15,3 +15,27 @@ nav.add(
         visible=roles(*FEE_ROLES),
     )
 )
+
+# --- helper B: the approvals queue and the month's roster (DSH-02) -----------------------------
+nav.add(
+    NavItem(
+        key="fees_approvals",
+        label=_("Waiting for my approval"),
+        url_name="expenses:approvals",
+        icon="check2-square",
+        order=22,
+        visible=roles(Role.SALES_CLERK, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.FINANCE),
+        parent="fees",
+    )
+)
+nav.add(
+    NavItem(
+        key="fees_roster",
+        label=_("The month's roster"),
+        url_name="expenses:roster",
+        icon="people",
+        order=23,
+        visible=roles(Role.SALES_CLERK, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.FINANCE),
+        parent="fees",
+    )
+)

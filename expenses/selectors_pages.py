@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -118,9 +118,23 @@ def statement_list_for(user) -> QuerySet[Statement]:
     return with_totals(statement_visible_to(user))
 
 
+def _customer_count() -> Coalesce:
+    customers = (
+        StatementLine.objects.filter(statement=OuterRef("pk"))
+        .order_by()
+        .values("statement")
+        .annotate(count=Count("customer", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(customers, output_field=IntegerField()), Value(0))
+
+
 def queue_for(user) -> QuerySet[Statement]:
-    """What waits for the user's signature (EXP-07), oldest first, within what they may see."""
-    return with_totals(signer_queue(user).filter(pk__in=statement_visible_to(user).values("pk")))
+    """What waits for the user's signature (EXP-07), oldest first, within what they may see;
+    each with its totals and its number of customers, in the one query of the list."""
+    return with_totals(signer_queue(user).filter(pk__in=statement_visible_to(user).values("pk"))).annotate(
+        customer_count=_customer_count()
+    )
 
 
 def rep_statements(user) -> QuerySet[Statement]:

@@ -23,11 +23,10 @@ from .selectors_jobs import (
     reps_yet_to_submit,
     statements_waiting_for_signature,
 )
+from .services.reminders import statement_reminder_send
 from .services.review import signers_for, waiting_for
 from .services.signoff import open_payout_work, payout_deadlines
-from .services.statements import deadlines_for
 
-STATEMENTS_URL = "expenses:statement_list"
 SIGNOFF_URL = "expenses:signoff_list"
 FINANCE_URL = "expenses:finance"
 
@@ -41,25 +40,7 @@ def statement_reminders(today: str | None = None) -> int:
     if day.day != 1 and working_day_number(day) != due_day:
         return 0
     month = add_months(day.replace(day=1), -1)
-    due_at, _review_due_at = deadlines_for(month)
-    sent = 0
-    for rep in reps_yet_to_submit(month):
-        sent += (
-            notify(
-                recipient=rep,
-                key=f"statement-reminder:{month:%Y-%m}:{day.isoformat()}:{rep.pk}",
-                kind="statement",
-                title=_("Submit your %(month)s rapport-fee statement by %(due)s"),
-                body=_(
-                    "Your monthly statement (附表1) for %(month)s is due by the end of the working day on "
-                    "%(due)s. A later submission is accepted but marked late."
-                ),
-                params={"month": f"{month:%Y-%m}", "due": due_at},
-                url=reverse(STATEMENTS_URL),
-            )
-            is not None
-        )
-    return sent
+    return sum(statement_reminder_send(rep=rep, month=month, day=day) for rep in reps_yet_to_submit(month))
 
 
 @job(name="expenses.review_reminders")

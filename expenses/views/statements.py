@@ -89,6 +89,7 @@ def statement_detail(request, pk: int):
             "can_sign": signing,
             "notes_form": NotesForm(initial={"notes": statement.notes}) if editable else None,
             "return_form": ReturnForm() if signing else None,
+            "sign_question": sign_question(statement, page.total_payable) if signing else "",
             "signature_rows": signature_rows,
         },
     )
@@ -167,15 +168,28 @@ def statement_notes_view(request, pk: int):
     )
 
 
+def sign_question(statement, total) -> str:
+    """The one confirmation asked before signing (crm.js `data-confirm`): what is signed."""
+    return _("Sign %(rep)s's statement for %(month)s, total ¥%(total)s?") % {
+        "rep": statement.rep.display_name,
+        "month": f"{statement.month:%Y-%m}",
+        "total": f"{total:,.2f}",
+    }
+
+
+def _sign_as_seen(request, statement):
+    """The browser confirmed the statement of the round it showed; if it was returned and
+    resubmitted since (a new round), the signer has not seen what they would sign."""
+    seen = request.POST.get("cycle", "")
+    if seen and seen != str(statement.cycle):
+        raise DomainError(_("This statement has changed since you opened it: check it again before signing."))
+    return statement_sign(actor=request.user, statement=statement)
+
+
 @require_POST
 def statement_sign_view(request, pk: int):
     """EXP-07: the clerk, then the manager, then finance; the service refuses anything else."""
-    return _act(
-        request,
-        pk,
-        lambda statement: statement_sign(actor=request.user, statement=statement),
-        _("Signed."),
-    )
+    return _act(request, pk, lambda statement: _sign_as_seen(request, statement), _("Signed."))
 
 
 @require_POST
