@@ -120,7 +120,7 @@ def _survey_page(request, survey, start_form, status=200):
 
 def survey_detail(request, pk: int):
     survey = get_object_or_404(survey_visible_to(request.user), pk=pk)
-    start_form = RoundStartForm() if can_manage_surveys(request.user) and survey.active else None
+    start_form = RoundStartForm(user=request.user) if can_manage_surveys(request.user) and survey.active else None
     return _survey_page(request, survey, start_form)
 
 
@@ -129,7 +129,7 @@ def round_start_view(request, pk: int):
     survey = get_object_or_404(survey_visible_to(request.user), pk=pk)
     if not can_manage_surveys(request.user):
         return _forbidden(request)
-    form = RoundStartForm(request.POST)
+    form = RoundStartForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             survey_round = survey_round_start(
