@@ -20,6 +20,7 @@ from crm_project.core.exports import xlsx_response
 from crm_project.core.listing import FilteredListView
 from crm_project.core.ratelimits import ALL_METHODS, rate_limit
 from customers.models import Industry
+from customers.selectors import with_may_open_customer
 
 from ..exports_surveys import RoundResultsExport
 from ..forms_surveys import AnswerForm, FollowUpDoneForm, QuestionFormSet, RoundStartForm, SurveyForm
@@ -233,7 +234,8 @@ class FollowUpListView(FilteredListView):
         return super().get(request, *args, **kwargs)
 
     def base_queryset(self):
-        return follow_up_visible_to(self.request.user).select_related(
+        queryset = follow_up_visible_to(self.request.user)
+        return with_may_open_customer(queryset, self.request.user).select_related(
             "customer__owner",
             "owner",
             "answer__question",
