@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
-from crm_project.accounts.roles import Role
+from crm_project.core.pickers import use_picker
 from customers.models import Grade, Industry
 
 from .models import QuestionKind
@@ -72,16 +72,12 @@ class RoundStartForm(forms.Form):
         widget=forms.CheckboxSelectMultiple, help_text=_("None chosen: every industry."),
     )  # fmt: skip
     owners = forms.ModelMultipleChoiceField(
-        label=_("Owners"), required=False, queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every owner."),
+        label=_("Owners"), required=False, queryset=User.objects.none(), help_text=_("None chosen: every owner."),
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owners"].queryset = (
-            User.objects.filter(is_active=True, groups__name=Role.SALES_REP).distinct().order_by("username")
-        )
-        self.fields["owners"].label_from_instance = lambda user: user.display_name
+        use_picker(self.fields["owners"], "users", user, scope="reps")
 
     def criteria(self) -> dict:
         data = self.cleaned_data

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.core.months import MonthField
+from crm_project.core.pickers import use_picker
 from customers.models import Product
 
 
@@ -30,9 +31,9 @@ class FeeStandardForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
     valid_from = MonthField(label=_("Valid from (month)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = Product.objects.filter(active=True).order_by("code")
+        use_picker(self.fields["product"], "products", user)
 
 
 class TierForm(forms.Form):
