@@ -43,7 +43,5 @@ FEE_MENU = [
 
 for key, label, url_name, icon, order, wanted in FEE_MENU:
     nav.add(
-        NavItem(
-            key=key, label=label, url_name=url_name, icon=icon, order=order, visible=roles(*wanted), parent="fees"
-        )
+        NavItem(key=key, label=label, url_name=url_name, icon=icon, order=order, visible=roles(*wanted), parent="fees")
     )
