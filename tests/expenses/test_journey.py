@@ -49,9 +49,7 @@ def statement(rep, clerk, manager, finance, module):
 
 
 def _steps(statement, user) -> dict:
-    statement = Statement.objects.select_related("rep", "archived_original_by", "archived_copy_by").get(
-        pk=statement.pk
-    )
+    statement = Statement.objects.select_related("rep", "archived_original_by", "archived_copy_by").get(pk=statement.pk)
     return {step.key: step for step in statement_journey(statement, user=user)}
 
 
@@ -128,9 +126,7 @@ def test_the_journey_itself_is_a_fixed_number_of_queries(rep, clerk, manager, fi
     """EXP-10, EXP-11: settings, working days, advances, sheets, contacts with a fee."""
     statement = _valid(rep, clerk, manager, finance, module, customers=5)
     signoff_sheets_create(actor=rep, statement=statement)
-    statement = Statement.objects.select_related("rep", "archived_original_by", "archived_copy_by").get(
-        pk=statement.pk
-    )
+    statement = Statement.objects.select_related("rep", "archived_original_by", "archived_copy_by").get(pk=statement.pk)
     with CaptureQueriesContext(connection) as queries:
         statement_journey(statement, user=rep)
     assert len(queries) <= 8, [q["sql"] for q in queries]
