@@ -7,7 +7,6 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.roles import Role
@@ -33,10 +32,6 @@ SIGNOFF_URL = "expenses:signoff_list"
 FINANCE_URL = "expenses:finance"
 
 
-def _moment(value) -> str:
-    return date_format(timezone.localtime(value), "Y-m-d H:i")
-
-
 @job(name="expenses.statement_reminders")
 def statement_reminders(today: str | None = None) -> int:
     """JOB-01: on the 1st and on the morning of the 3rd working day (EXP-06's due day), remind
@@ -59,7 +54,7 @@ def statement_reminders(today: str | None = None) -> int:
                     "Your monthly statement (附表1) for %(month)s is due by the end of the working day on "
                     "%(due)s. A later submission is accepted but marked late."
                 ),
-                params={"month": f"{month:%Y-%m}", "due": _moment(due_at)},
+                params={"month": f"{month:%Y-%m}", "due": due_at},
                 url=reverse(STATEMENTS_URL),
             )
             is not None
@@ -81,7 +76,7 @@ def review_reminders(today: str | None = None) -> int:
         params = {
             "rep": statement.rep.display_name,
             "month": f"{statement.month:%Y-%m}",
-            "due": _moment(statement.review_due_at),
+            "due": statement.review_due_at,
         }
         url = reverse("expenses:statement_detail", args=[statement.pk])
         if remind_today:
@@ -183,7 +178,7 @@ def payout_reminders(today: str | None = None) -> int:
                     params={
                         "count": sum(item.open_count for item in own),
                         "months": ", ".join(sorted({f"{item.month:%Y-%m}" for item in own})),
-                        "due": date_format(getattr(this_month, step), "Y-m-d"),
+                        "due": getattr(this_month, step),
                     },
                     url=reverse(url_name),
                 )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from crm_project.accounts.models import Department
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.notifications.messages import localized_department
 from crm_project.notifications.services import notify
 
 from ..models import Complaint, ComplaintCategory, ComplaintEvent, ComplaintStatus, Severity
@@ -156,7 +157,7 @@ def complaint_assign(*, actor, complaint: Complaint, department: Department | No
                 body=gettext_lazy("%(reference)s (%(company)s): %(text)s"),
                 params={
                     "reference": complaint.reference,
-                    "department": department.name,
+                    "department": localized_department(department),
                     "company": complaint.complainant_company or complaint.complainant_name,
                     "text": complaint.text[:200],
                 },
