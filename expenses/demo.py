@@ -5,6 +5,7 @@ immutable, keep the moment the demo was loaded).
 
     2 months back  rep1: written off, its advance settled; rep2: written off;
                    rep3: valid, sign-off sheets half paid; rep4: signed by the manager, waiting for finance
+    (the originals filed by finance and the copies by the clerk, except rep3's copy)
     last month     rep1: signed by the clerk; rep2: returned by the manager with a comment;
                    rep3: submitted, waiting for the clerk; rep4: draft (late)
 
@@ -62,6 +63,7 @@ from .models import (
     StatementStatus,
 )
 from .services.advances import advance_pay, advance_request, spot_check_record
+from .services.archive import statement_file_copy, statement_file_original
 from .services.controls import exception_approve, exception_request, investigation_open
 from .services.review import statement_return, statement_sign
 from .services.signoff import (
@@ -206,10 +208,20 @@ def _sign(statement: Statement, signer: User, moment: datetime) -> Statement:
     signature.update(signed_at=moment)
     _stamp_event(statement, ReviewAction.SIGN, moment, role=signature.get().role)
     if statement.status == StatementStatus.VALID:
-        Statement.objects.filter(pk=statement.pk).update(
-            valid_at=moment, archived_original_at=moment, archived_copy_at=moment
-        )
+        Statement.objects.filter(pk=statement.pk).update(valid_at=moment)
     return statement
+
+
+def _file(statement: Statement, people: dict[str, User], *, copy: bool = True) -> None:
+    """EXP-08: finance files the signed original (and the clerk the copy), a day after."""
+    moment = _when(statement.month, 8, 10)
+    statement_file_original(actor=people["finance1"], statement=statement)
+    Statement.objects.filter(pk=statement.pk).update(archived_original_at=moment)
+    _stamp_event(statement, ReviewAction.ARCHIVE, moment, role="finance")
+    if copy:
+        statement_file_copy(actor=people["clerk1"], statement=statement)
+        Statement.objects.filter(pk=statement.pk).update(archived_copy_at=moment + timedelta(hours=2))
+        _stamp_event(statement, ReviewAction.ARCHIVE, moment + timedelta(hours=2), role="clerk")
 
 
 def _signed_three_times(statement: Statement, people: dict[str, User]) -> Statement:
@@ -285,6 +297,8 @@ def _statement(rep: User, month: date, state: str, people: dict[str, User], book
         _sign(statement, people["manager1"], _when(month, 6, 16))
     else:
         statement = _signed_three_times(statement, people)
+        # Part way: rep3's sheets are half paid and sales has not filed its copy yet.
+        _file(statement, people, copy=state != "sheets_pending")
         if state == "written_off_with_advance":
             payable = sum(line.payable for line in statement.lines.filter(blocked=False))
             _advance(statement, people, min(Decimal("1500.00"), payable))

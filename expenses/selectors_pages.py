@@ -66,7 +66,9 @@ class Deadline:
     """Where a statement stands against its due moment (EXP-06)."""
 
     due_at: datetime
-    state: str  # "open" (due in …), "overdue" (not in, past due), "on_time", "late"
+    # "open" (due in …), "overdue" (not in, past due), "on_time", "late", or "returned" (back
+    # with the rep: neither in nor on time, whatever its first submission was)
+    state: str
     late_by: timedelta | None = None
 
     @property
@@ -76,6 +78,8 @@ class Deadline:
 
 def deadline_for(*, due_at: datetime, statement: Statement | None = None, now: datetime | None = None) -> Deadline:
     now = now or timezone.now()
+    if statement is not None and statement.status == StatementStatus.RETURNED:
+        return Deadline(due_at, "returned", statement.late_by if statement.late else None)
     if statement is not None and statement.first_submitted_at is not None:
         if statement.late:
             return Deadline(due_at, "late", statement.late_by)
