@@ -34,7 +34,11 @@ class ComplaintForm(forms.Form):
     complainant_company = forms.CharField(
         label=_("Company"), max_length=COMPANY_MAX, required=False, help_text=_("The customer's name if left empty.")
     )
-    text = forms.CharField(label=pgettext_lazy("complaint text", "Complaint"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=pgettext_lazy("complaint text", "Complaint"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("not yet classified")), *ComplaintCategory.choices], required=False
     )

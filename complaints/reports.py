@@ -8,8 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower, Trim, TruncMonth
 from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -159,7 +158,13 @@ def _header(sheet, labels) -> None:
 def write_report_xlsx(report: Report, target) -> None:
     """One sheet per grouping and one with the repeat complaints (CMP-05)."""
     workbook = Workbook(write_only=True)
-    columns = [_("Complaints"), pgettext("complaints not closed", "Open"), _("Share %"), _("Average satisfaction"), _("Average days to close")]
+    columns = [
+        _("Complaints"),
+        pgettext("complaints not closed", "Open"),
+        _("Share %"),
+        _("Average satisfaction"),
+        _("Average days to close"),
+    ]
     for _key, title, rows in report.groupings:
         sheet = workbook.create_sheet(title=str(title)[:31])
         sheet.column_dimensions["A"].width = 32

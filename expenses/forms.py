@@ -13,7 +13,12 @@ class StatementCreateForm(forms.Form):
 
 
 class NotesForm(forms.Form):
-    notes = forms.CharField(label=pgettext_lazy("remarks", "Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=pgettext_lazy("remarks", "Notes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReturnForm(forms.Form):
