@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 
-from crm_project.core.exports import _cell, excel_value
+from crm_project.core.exports import _cell, excel_value, print_setup
 from crm_project.workdays.calendar import local_zone
 
 from .models import Complaint, ComplaintCategory, ComplaintStatus
@@ -168,6 +168,7 @@ def write_report_xlsx(report: Report, target) -> None:
     for _key, title, rows in report.groupings:
         sheet = workbook.create_sheet(title=str(title)[:31])
         sheet.column_dimensions["A"].width = 32
+        print_setup(sheet, title_rows="1:1")
         _header(sheet, [title, *columns])
         for row in rows:
             sheet.append(
@@ -178,6 +179,7 @@ def write_report_xlsx(report: Report, target) -> None:
             )
         sheet.append([_("Total"), report.total])
     sheet = workbook.create_sheet(title=str(_("Repeat complaints"))[:31])
+    print_setup(sheet, title_rows="1:1")
     _header(
         sheet,
         [_("Reference"), _("Customer"), _("Category"), _("Received"), _("Previous complaint"), _("Previous received"),
