@@ -5,6 +5,7 @@ customer's block — a 190-row 附表1 included. List exports print the same way
 
 import datetime
 import io
+import itertools
 
 import pytest
 from openpyxl import load_workbook
@@ -88,7 +89,7 @@ def test_a_190_row_form1_breaks_pages_between_customers(client_for, rep, october
     assert all(row + 1 in block_starts for row in breaks), "a break cuts a customer's block"
     total_row = next(row for row in range(5, sheet.max_row + 1) if sheet.cell(row=row, column=1).value == "合计")
     edges = [4, *breaks, sheet.max_row]
-    pages = list(zip(edges, edges[1:], strict=False))
+    pages = list(itertools.pairwise(edges))
     assert all(last - first <= 30 for first, last in pages), pages
     assert pages[-1][0] < total_row  # the totals and signatures print with the last customers
 
