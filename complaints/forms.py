@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_project.accounts.models import Department
 from crm_project.core.months import MonthField
@@ -39,7 +40,11 @@ class ComplaintForm(forms.Form):
     complainant_company = forms.CharField(
         label=_("Company"), max_length=COMPANY_MAX, required=False, help_text=_("The customer's name if left empty.")
     )
-    text = forms.CharField(label=_("Complaint"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=pgettext_lazy("complaint text", "Complaint"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("not yet classified")), *ComplaintCategory.choices], required=False
     )

@@ -4,6 +4,7 @@ again; the forms only give the person a clear message next to the field."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_project.accounts.models import User
 from crm_project.core.pickers import use_picker
@@ -36,7 +37,7 @@ class QuestionForm(forms.Form):
         label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Single choice only: one choice per line."),
     )  # fmt: skip
-    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    required = forms.BooleanField(label=pgettext_lazy("survey question", "Required"), required=False, initial=True)
 
     def clean(self):
         data = super().clean()

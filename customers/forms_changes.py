@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_project.accounts.models import User
 from crm_project.core.pickers import use_filter_picker
@@ -162,7 +163,7 @@ class ContactChangeForm(forms.Form):
             )
         for n in range(self.ADD_ROWS):
             self.fields[f"add_{n}_name"] = forms.CharField(
-                label=_("Name"), max_length=100, required=False,
+                label=pgettext_lazy("person", "Name"), max_length=100, required=False,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )  # fmt: skip
             self.fields[f"add_{n}_role"] = forms.ChoiceField(

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm_project.core.files import UnguessableName
@@ -217,7 +218,7 @@ class Contact(models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     role = models.CharField(_("role at the customer"), max_length=20, choices=ContactRole.choices)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
@@ -341,7 +342,7 @@ class ContactChangeItem(models.Model):
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     role = models.CharField(_("role at the customer"), max_length=20, choices=ContactRole.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     old_share = models.DecimalField(_("share before (%)"), max_digits=5, decimal_places=2, null=True, blank=True)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_project.core.months import MonthField
 from crm_project.core.pickers import use_picker
@@ -13,7 +14,12 @@ class StatementCreateForm(forms.Form):
 
 
 class NotesForm(forms.Form):
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=pgettext_lazy("remarks", "Notes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReturnForm(forms.Form):
