@@ -15,6 +15,7 @@ class ComplaintsConfig(AppConfig):
             navigation,
             navigation_surveys,
             permissions_setup,
+            pickers,
             schedules,
             schedules_surveys,
             timeline,

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_project.core.exports import Column, Export
 
@@ -17,7 +18,7 @@ class ComplaintExport(Export):
         Column(_("Customer"), lambda c: c.customer.name if c.customer_id else "", 28),
         Column(_("Complainant"), "complainant_name", 14),
         Column(_("Company"), "complainant_company", 24),
-        Column(_("Complaint"), "text", 60),
+        Column(pgettext_lazy("complaint text", "Complaint"), "text", 60),
         Column(_("First response due"), "response_due_at", 18),
         Column(_("First response at"), "responded_at", 18),
         Column(_("Solution due"), "solution_due_at", 18),

@@ -1,20 +1,27 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_project.accounts.models import Department
 from crm_project.core.months import MonthField
+from crm_project.core.pickers import use_picker
 from customers.models import Contact
 
 from .models import Channel, ComplaintCategory, Severity
 from .permissions import is_customer_service
-from .selectors import customers_for_intake
 from .services.intake import COMPANY_MAX, CONTACT_MAX, NAME_MAX, TEXT_MAX
 
 
-def _customer_contacts(customer_id):
-    if not customer_id:
-        return Contact.objects.none()
-    return Contact.objects.filter(customer_id=customer_id, active=True).order_by("name")
+def _intake_pickers(form, user, customer_id=None) -> None:
+    """The customer and contact pickers of intake (CMP-01); the contacts follow the customer
+    chosen in the form, and only that customer's contacts are accepted (CUS-07)."""
+    use_picker(form.fields["customer"], "intake-customers", user)
+    chosen = form.data.get(form.add_prefix("customer")) if form.is_bound else customer_id
+    use_picker(
+        form.fields["contact"], "intake-contacts", user,
+        customer=chosen if chosen and str(chosen).isdigit() else None,
+        depends={"customer": form["customer"].auto_id},
+    )  # fmt: skip
 
 
 class ComplaintForm(forms.Form):
@@ -33,7 +40,11 @@ class ComplaintForm(forms.Form):
     complainant_company = forms.CharField(
         label=_("Company"), max_length=COMPANY_MAX, required=False, help_text=_("The customer's name if left empty.")
     )
-    text = forms.CharField(label=_("Complaint"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=pgettext_lazy("complaint text", "Complaint"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("not yet classified")), *ComplaintCategory.choices], required=False
     )
@@ -41,14 +52,9 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args, user, customer_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers_for_intake(user).order_by("name")
-        self.fields["customer"].widget.attrs["data-reload-with"] = "customer"
-        self.fields["customer"].widget.attrs["data-reload-unless"] = "#id_text"
         if not is_customer_service(user):
             self.fields["customer"].required = True
-        chosen = self.data.get("customer") if self.is_bound else customer_id
-        if chosen and str(chosen).isdigit():
-            self.fields["contact"].queryset = _customer_contacts(int(chosen))
+        _intake_pickers(self, user, customer_id)
         if customer_id and not self.is_bound:
             self.initial["customer"] = customer_id
 
@@ -151,10 +157,7 @@ class MatchCustomerForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers_for_intake(user).order_by("name")
-        chosen = self.data.get("customer") if self.is_bound else None
-        if chosen and str(chosen).isdigit():
-            self.fields["contact"].queryset = _customer_contacts(int(chosen))
+        _intake_pickers(self, user)
 
 
 class ReportPeriodForm(forms.Form):

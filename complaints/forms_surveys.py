@@ -4,9 +4,10 @@ again; the forms only give the person a clear message next to the field."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_project.accounts.models import User
-from crm_project.accounts.roles import Role
+from crm_project.core.pickers import use_picker
 from customers.models import Grade, Industry
 
 from .models import QuestionKind
@@ -36,7 +37,7 @@ class QuestionForm(forms.Form):
         label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Single choice only: one choice per line."),
     )  # fmt: skip
-    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    required = forms.BooleanField(label=pgettext_lazy("survey question", "Required"), required=False, initial=True)
 
     def clean(self):
         data = super().clean()
@@ -72,16 +73,12 @@ class RoundStartForm(forms.Form):
         widget=forms.CheckboxSelectMultiple, help_text=_("None chosen: every industry."),
     )  # fmt: skip
     owners = forms.ModelMultipleChoiceField(
-        label=_("Owners"), required=False, queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every owner."),
+        label=_("Owners"), required=False, queryset=User.objects.none(), help_text=_("None chosen: every owner."),
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owners"].queryset = (
-            User.objects.filter(is_active=True, groups__name=Role.SALES_REP).distinct().order_by("username")
-        )
-        self.fields["owners"].label_from_instance = lambda user: user.display_name
+        use_picker(self.fields["owners"], "users", user, scope="reps")
 
     def criteria(self) -> dict:
         data = self.cleaned_data

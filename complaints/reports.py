@@ -8,14 +8,14 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower, Trim, TruncMonth
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 
-from crm_project.core.exports import _cell, excel_value
+from crm_project.core.exports import _cell, excel_value, print_setup
 from crm_project.workdays.calendar import local_zone
 
 from .models import Complaint, ComplaintCategory, ComplaintStatus
@@ -158,10 +158,17 @@ def _header(sheet, labels) -> None:
 def write_report_xlsx(report: Report, target) -> None:
     """One sheet per grouping and one with the repeat complaints (CMP-05)."""
     workbook = Workbook(write_only=True)
-    columns = [_("Complaints"), _("Open"), _("Share %"), _("Average satisfaction"), _("Average days to close")]
+    columns = [
+        _("Complaints"),
+        pgettext("complaints not closed", "Open"),
+        _("Share %"),
+        _("Average satisfaction"),
+        _("Average days to close"),
+    ]
     for _key, title, rows in report.groupings:
         sheet = workbook.create_sheet(title=str(title)[:31])
         sheet.column_dimensions["A"].width = 32
+        print_setup(sheet, title_rows="1:1")
         _header(sheet, [title, *columns])
         for row in rows:
             sheet.append(
@@ -172,6 +179,7 @@ def write_report_xlsx(report: Report, target) -> None:
             )
         sheet.append([_("Total"), report.total])
     sheet = workbook.create_sheet(title=str(_("Repeat complaints"))[:31])
+    print_setup(sheet, title_rows="1:1")
     _header(
         sheet,
         [_("Reference"), _("Customer"), _("Category"), _("Received"), _("Previous complaint"), _("Previous received"),

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
-from crm_project.accounts.roles import Role
+from crm_project.core.pickers import use_filter_picker
 
 from .models import Customer, CustomerKind, CustomerSize, CustomerStatus, Grade, Industry, RegionScope
 from .selectors import new_customer_since, search_customers
@@ -38,11 +38,7 @@ class CustomerFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        user = self.request.user if self.request else None
-        owners = User.objects.filter(groups__name=Role.SALES_REP, is_active=True)
-        if user and not (user.is_superuser or user.is_management) and user.department_id:
-            owners = owners.filter(department_id=user.department_id)
-        self.filters["owner"].queryset = owners.distinct().order_by("username")
+        use_filter_picker(self, "owner", "users", scope="department_reps")
 
     @property
     def qs(self):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
+from crm_project.core.pickers import use_picker
 
 from .models import Customer, CustomerKind, Industry
 
@@ -34,10 +35,7 @@ class CustomerForm(forms.ModelForm):
             self.fields["code"].disabled = True
         may_assign = user.is_superuser or user.has_role(Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.SALES_CLERK)
         if may_assign:
-            owners = User.objects.filter(groups__name=Role.SALES_REP, is_active=True)
-            if not user.is_superuser:
-                owners = owners.filter(department_id=user.department_id)
-            self.fields["owner"].queryset = owners.distinct().order_by("username")
+            use_picker(self.fields["owner"], "users", user, scope="department_reps")
             self.fields["owner"].required = not self.instance.pk
             if self.instance.pk:
                 self.initial["owner"] = self.instance.owner_id

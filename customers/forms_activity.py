@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
-from crm_project.accounts.roles import Role
+from crm_project.core.pickers import use_filter_picker, use_picker
 
 from .models import Contact, Interaction, InteractionKind, Visit, VisitStatus
 from .services.interactions import follow_ups_due
@@ -38,11 +38,11 @@ class InteractionForm(forms.Form):
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
     follow_up_date = forms.DateField(label=_("Follow up on"), required=False, **DATE_WIDGET)
 
-    def __init__(self, *args, customer, **kwargs):
+    def __init__(self, *args, customer, user, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = Contact.objects.filter(customer=customer, active=True)
+        use_picker(self.fields["contact"], "contacts", user, customer=customer.pk)
 
 
 class VisitPlanForm(forms.Form):
@@ -65,13 +65,6 @@ class VisitCancelForm(forms.Form):
 
 
 # --- list filters ------------------------------------------------------------------------------
-
-
-def _department_reps(user):
-    reps = User.objects.filter(groups__name=Role.SALES_REP, is_active=True)
-    if user and not (user.is_superuser or user.is_management) and user.department_id:
-        reps = reps.filter(department_id=user.department_id)
-    return reps.distinct().order_by("username")
 
 
 def _local_midnight(day) -> datetime:
@@ -104,7 +97,7 @@ class InteractionFilter(_CustomerTextMixin, django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["owner"].queryset = _department_reps(self.request.user if self.request else None)
+        use_filter_picker(self, "owner", "users", scope="department_reps")
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(occurred_at__gte=_local_midnight(value))
@@ -134,7 +127,7 @@ class VisitFilter(_CustomerTextMixin, django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["owner"].queryset = _department_reps(self.request.user if self.request else None)
+        use_filter_picker(self, "owner", "users", scope="department_reps")
 
     def filter_overdue(self, queryset, name, value):
         return overdue_visits(queryset) if value else queryset

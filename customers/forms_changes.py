@@ -7,9 +7,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_project.accounts.models import User
-from crm_project.accounts.roles import Role
+from crm_project.core.pickers import use_filter_picker
 
 from .models import ChangeStatus, Contact, ContactChangeAction, ContactChangeRequest, ContactRole, Customer, Grade
 from .permissions import (
@@ -39,13 +40,6 @@ class DecisionForm(forms.Form):
     reason = _reason_field(required=False)
 
 
-def _department_reps(user):
-    owners = User.objects.filter(groups__name=Role.SALES_REP, is_active=True)
-    if user and not (user.is_superuser or user.is_management) and user.department_id:
-        owners = owners.filter(department_id=user.department_id)
-    return owners.distinct().order_by("username")
-
-
 class RegradeFilter(django_filters.FilterSet):
     """The bulk re-grade page: by owner and by current grade."""
 
@@ -60,7 +54,7 @@ class RegradeFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["owner"].queryset = _department_reps(self.request.user if self.request else None)
+        use_filter_picker(self, "owner", "users", scope="department_reps")
 
 
 def waiting_for(user) -> Q:
@@ -169,7 +163,7 @@ class ContactChangeForm(forms.Form):
             )
         for n in range(self.ADD_ROWS):
             self.fields[f"add_{n}_name"] = forms.CharField(
-                label=_("Name"), max_length=100, required=False,
+                label=pgettext_lazy("person", "Name"), max_length=100, required=False,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )  # fmt: skip
             self.fields[f"add_{n}_role"] = forms.ChoiceField(

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
-from crm_project.accounts.roles import Role
 from crm_project.core.months import MonthField, MonthFilter
+from crm_project.core.pickers import use_filter_picker, use_picker
 
 from .models import ImportKind, Product, Purchase, PurchaseSource
 
@@ -20,7 +20,7 @@ QUANTITY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 class PurchaseForm(forms.Form):
     """Add a purchase, or edit the figures of one (its product and month stay)."""
 
-    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.filter(active=True))
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
     month = MonthField(label=_("Month"))
     quantity = forms.DecimalField(label=_("Quantity"), **QUANTITY)
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY)
@@ -28,15 +28,17 @@ class PurchaseForm(forms.Form):
     returned_amount = forms.DecimalField(label=_("Amount returned (yuan)"), initial=0, **MONEY)
     collected_amount = forms.DecimalField(label=_("Amount collected 回款 (yuan)"), initial=0, **MONEY)
 
-    def __init__(self, *args, purchase: Purchase | None = None, **kwargs):
+    def __init__(self, *args, user, purchase: Purchase | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if purchase is not None:
             del self.fields["product"], self.fields["month"]
+        else:
+            use_picker(self.fields["product"], "products", user)
 
 
 class PurchaseFilter(django_filters.FilterSet):
     customer = django_filters.CharFilter(label=_("Customer (name or code)"), method="filter_customer")
-    product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=Product.objects.all())
+    product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=Product.objects.none())
     month_from = MonthFilter(label=_("From month"), field_name="month", lookup_expr="gte")
     month_to = MonthFilter(label=_("To month"), field_name="month", lookup_expr="lte")
     owner = django_filters.ModelChoiceFilter(
@@ -50,11 +52,8 @@ class PurchaseFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        user = self.request.user if self.request else None
-        owners = User.objects.filter(groups__name=Role.SALES_REP, is_active=True)
-        if user and not (user.is_superuser or user.is_management) and user.department_id:
-            owners = owners.filter(department_id=user.department_id)
-        self.filters["owner"].queryset = owners.distinct().order_by("username")
+        use_filter_picker(self, "owner", "users", scope="department_reps")
+        use_filter_picker(self, "product", "products", scope="all")
 
     def filter_customer(self, queryset, name, value):
         value = value.strip()

@@ -4,11 +4,13 @@ loyalty. Every business record keeps an audit history (ORG-03)."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm_project.core.files import UnguessableName
@@ -125,6 +127,12 @@ class CustomerSettings(SettingsRow):
         )
 
 
+def search_characters(expression) -> Func:
+    """`string_to_array(text, NULL)`: the characters of a text as an array — IMMUTABLE, so it can
+    be indexed (GIN), and `@>` then finds the rows holding every character of a short term."""
+    return Func(expression, Value(None), function="string_to_array", output_field=ArrayField(models.TextField()))
+
+
 class Customer(models.Model):
     """An organisation or an individual we sell to (CUS-01, CUS-02, CUS-11)."""
 
@@ -179,6 +187,13 @@ class Customer(models.Model):
             models.Index(fields=["owner", "grade", "status"], name="customer_owner_grade_idx"),
             models.Index(fields=["grade", "status"], name="customer_grade_status_idx"),
             models.Index(fields=["name"], name="customer_name_idx"),
+            # The pickers (crm_project/core/pickers.py): a rep's own customers in name order,
+            # and the characters of the search text, which serve 1- and 2-character terms
+            # (trigrams need three) — "龘" among 100,000 customers in a millisecond.
+            models.Index(
+                fields=["owner", "name", "id"], name="customer_owner_name_idx", condition=Q(archived_at__isnull=True)
+            ),
+            GinIndex(search_characters(F("search_text")), name="customer_search_chars"),
         ]
 
     def __str__(self) -> str:
@@ -203,7 +218,7 @@ class Contact(models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     role = models.CharField(_("role at the customer"), max_length=20, choices=ContactRole.choices)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     wechat = models.CharField(_("WeChat"), max_length=60, blank=True)
@@ -327,7 +342,7 @@ class ContactChangeItem(models.Model):
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     role = models.CharField(_("role at the customer"), max_length=20, choices=ContactRole.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     old_share = models.DecimalField(_("share before (%)"), max_digits=5, decimal_places=2, null=True, blank=True)

@@ -20,6 +20,13 @@ def contact_visible_to(user) -> QuerySet[Contact]:
     return visible_to(user, Contact.objects.all())
 
 
+def with_may_open_customer(queryset: QuerySet, user, path: str = "customer") -> QuerySet:
+    """Annotate `may_open_customer`: whether `user` may open the row's customer page (ORG-02).
+    Lists that show customers the viewer does not see (customer service's survey follow-ups,
+    another department's) link only those they may open — one EXISTS, no query per row."""
+    return queryset.annotate(may_open_customer=Exists(customer_visible_to(user).filter(pk=OuterRef(path))))
+
+
 def purchase_visible_to(user) -> QuerySet[Purchase]:
     return visible_to(user, Purchase.objects.all())
 

@@ -5,10 +5,12 @@ immutable, keep the moment the demo was loaded).
 
     2 months back  rep1: written off, its advance settled; rep2: written off;
                    rep3: valid, sign-off sheets half paid; rep4: signed by the manager, waiting for finance
+    (the originals filed by finance and the copies by the clerk, except rep3's copy)
     last month     rep1: signed by the clerk; rep2: returned by the manager with a comment;
                    rep3: submitted, waiting for the clerk; rep4: draft (late)
 
-plus two new-customer special-fee applications, a confidentiality exception, an open
+plus two new-customer special-fee applications (one waiting for the manager, one for the
+director), a confidentiality exception and a 附表5 contact change waiting for the director, an open
 investigation, and a late correction: the ERP (erp1) reports a unit returned on rep2's
 written-off month, which makes a claw-back due (EXP-04, EXP-12). rep3 and rep4 are
 extra demo reps with a few customers of their own. Deterministic and idempotent: each
@@ -29,6 +31,7 @@ from crm_project.accounts.roles import Role
 from crm_project.workdays.calendar import add_months, local_zone, next_month, nth_working_day
 from customers.models import (
     Contact,
+    ContactChangeRequest,
     ContactRole,
     Customer,
     CustomerKind,
@@ -37,6 +40,7 @@ from customers.models import (
     Product,
     Purchase,
 )
+from customers.services.contact_changes import contact_change_approve_manager, contact_change_file
 from customers.services.purchase_rows import purchases_bulk_upsert
 from customers.services.search import customer_refresh_search_text
 
@@ -59,6 +63,7 @@ from .models import (
     StatementStatus,
 )
 from .services.advances import advance_pay, advance_request, spot_check_record
+from .services.archive import statement_file_copy, statement_file_original
 from .services.controls import exception_approve, exception_request, investigation_open
 from .services.review import statement_return, statement_sign
 from .services.signoff import (
@@ -203,10 +208,20 @@ def _sign(statement: Statement, signer: User, moment: datetime) -> Statement:
     signature.update(signed_at=moment)
     _stamp_event(statement, ReviewAction.SIGN, moment, role=signature.get().role)
     if statement.status == StatementStatus.VALID:
-        Statement.objects.filter(pk=statement.pk).update(
-            valid_at=moment, archived_original_at=moment, archived_copy_at=moment
-        )
+        Statement.objects.filter(pk=statement.pk).update(valid_at=moment)
     return statement
+
+
+def _file(statement: Statement, people: dict[str, User], *, copy: bool = True) -> None:
+    """EXP-08: finance files the signed original (and the clerk the copy), a day after."""
+    moment = _when(statement.month, 8, 10)
+    statement_file_original(actor=people["finance1"], statement=statement)
+    Statement.objects.filter(pk=statement.pk).update(archived_original_at=moment)
+    _stamp_event(statement, ReviewAction.ARCHIVE, moment, role="finance")
+    if copy:
+        statement_file_copy(actor=people["clerk1"], statement=statement)
+        Statement.objects.filter(pk=statement.pk).update(archived_copy_at=moment + timedelta(hours=2))
+        _stamp_event(statement, ReviewAction.ARCHIVE, moment + timedelta(hours=2), role="clerk")
 
 
 def _signed_three_times(statement: Statement, people: dict[str, User]) -> Statement:
@@ -282,6 +297,8 @@ def _statement(rep: User, month: date, state: str, people: dict[str, User], book
         _sign(statement, people["manager1"], _when(month, 6, 16))
     else:
         statement = _signed_three_times(statement, people)
+        # Part way: rep3's sheets are half paid and sales has not filed its copy yet.
+        _file(statement, people, copy=state != "sheets_pending")
         if state == "written_off_with_advance":
             payable = sum(line.payable for line in statement.lines.filter(blocked=False))
             _advance(statement, people, min(Decimal("1500.00"), payable))
@@ -359,6 +376,26 @@ def _controls(people: dict[str, User], today: date) -> None:
         exception_approve(actor=people["manager1"], exception=exception)
 
 
+def _contact_change(people: dict[str, User]) -> int:
+    """A 附表5 of rep1 approved by manager1, so it waits in director1's "waiting for my
+    approval" (CUS-05) beside the special fee and the confidentiality exception."""
+    if ContactChangeRequest.objects.filter(filed_by=people["rep1"]).exists():
+        return 0
+    for customer in Customer.objects.filter(owner=people["rep1"], archived_at__isnull=True).order_by("code"):
+        receiving = list(Contact.objects.filter(customer=customer, active=True, receives_fee=True).order_by("pk"))
+        if len(receiving) < 2:
+            continue
+        kept, leaving = receiving[0], receiving[-1]
+        change = contact_change_file(
+            actor=people["rep1"], customer=customer, reason=f"{leaving.name}已离职，由{kept.name}全额接收客情费。",
+            items=[{"action": "remove", "contact": leaving},
+                   {"action": "share", "contact": kept, "new_share": str(kept.fee_share + leaving.fee_share)}],
+        )  # fmt: skip
+        contact_change_approve_manager(actor=people["manager1"], request=change)
+        return 1
+    return 0
+
+
 @transaction.atomic
 def seed(stdout=None) -> None:
     names = ["rep1", "rep2", "clerk1", "manager1", "director1", "finance1", "gm1"]
@@ -388,9 +425,10 @@ def seed(stdout=None) -> None:
     made = sum(_statement(people[username], month, state, people, book) for username, month, state in plan)
     special = _special_fees(people["rep1"], people, today)
     _controls(people, today)
+    changes = _contact_change(people)
     corrected = _late_correction(people["rep2"])
     _write(
         stdout,
         f"  {standards} fee standards, {made} statements ({m2:%Y-%m}, {m1:%Y-%m}), {special} special-fee "
-        f"applications, {corrected} late correction; demo reps rep3, rep4",
+        f"applications, {corrected} late correction, {changes} contact change for the director; demo reps rep3, rep4",
     )

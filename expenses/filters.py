@@ -5,32 +5,19 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
-from crm_project.accounts.roles import Role
 from crm_project.core.months import MonthFilter
+from crm_project.core.pickers import use_filter_picker
 
 from .models import EntryKind, LedgerAccount, StatementStatus
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
 
-def reps_for(user):
-    """The reps whose fee data the user may see: all for finance, the department's for
-    the sales clerk, manager and director, only themselves for a rep."""
-    reps = User.objects.filter(groups__name=Role.SALES_REP)
-    if user.is_superuser or user.has_role(Role.FINANCE):
-        pass
-    elif user.has_role(Role.SALES_CLERK, Role.SALES_MANAGER, Role.SALES_DIRECTOR) and user.department_id:
-        reps = reps.filter(department_id=user.department_id)
-    else:
-        reps = reps.filter(pk=user.pk)
-    return reps.distinct().order_by("username")
-
-
 class _RepFilterMixin:
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        if self.request is not None:
-            self.filters["rep"].queryset = reps_for(self.request.user)
+        # The reps whose fee data the user may see, leavers included (a picker, DSH-03).
+        use_filter_picker(self, "rep", "users", scope="fee_reps")
 
 
 class StatementFilter(_RepFilterMixin, django_filters.FilterSet):

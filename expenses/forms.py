@@ -2,8 +2,10 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm_project.core.months import MonthField
+from crm_project.core.pickers import use_picker
 from customers.models import Product
 
 
@@ -12,7 +14,12 @@ class StatementCreateForm(forms.Form):
 
 
 class NotesForm(forms.Form):
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=pgettext_lazy("remarks", "Notes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReturnForm(forms.Form):
@@ -30,9 +37,9 @@ class FeeStandardForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
     valid_from = MonthField(label=_("Valid from (month)"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = Product.objects.filter(active=True).order_by("code")
+        use_picker(self.fields["product"], "products", user)
 
 
 class TierForm(forms.Form):

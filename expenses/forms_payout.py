@@ -7,10 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
-from crm_project.accounts.roles import Role
 from crm_project.core.months import MonthFilter
+from crm_project.core.pickers import use_filter_picker, use_picker
 from customers.models import Customer
-from customers.selectors import customer_visible_to
 
 from .models import (
     Advance,
@@ -32,13 +31,6 @@ def _amount_field(label=None, required=True) -> forms.DecimalField:
     )  # fmt: skip
 
 
-def _fee_reps(user):
-    reps = User.objects.filter(groups__name=Role.SALES_REP, is_active=True)
-    if not (user.has_role(Role.FINANCE) or user.is_superuser):
-        reps = reps.filter(department_id=user.department_id)
-    return reps.distinct().order_by("username")
-
-
 # --- special fees (EXP-09) --------------------------------------------------------------------
 
 
@@ -54,9 +46,7 @@ class SpecialFeeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = (
-            customer_visible_to(user).filter(owner=user, archived_at__isnull=True).order_by("name")
-        )
+        use_picker(self.fields["customer"], "customers", user, scope="own")
 
 
 class NoteForm(forms.Form):
@@ -78,7 +68,7 @@ class SpecialFeeFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["rep"].queryset = _fee_reps(self.request.user)
+        use_filter_picker(self, "rep", "users", scope="sales_reps")
 
     def filter_customer(self, queryset, name, value):
         return queryset.filter(Q(customer__name__icontains=value) | Q(customer__code__icontains=value))
@@ -109,7 +99,7 @@ class AdvanceFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["rep"].queryset = _fee_reps(self.request.user)
+        use_filter_picker(self, "rep", "users", scope="sales_reps")
 
 
 class SpotCheckForm(forms.Form):
@@ -164,7 +154,7 @@ class SignoffSheetFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["rep"].queryset = _fee_reps(self.request.user)
+        use_filter_picker(self, "rep", "users", scope="sales_reps")
 
     def filter_state(self, queryset, name, value):
         conditions = {

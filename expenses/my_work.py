@@ -10,6 +10,7 @@ from crm_project.core.navigation import WorkPanel, panels
 from .models import StatementStatus
 from .selectors import statement_visible_to
 from .selectors_pages import SIGNER_ROLES, deadline_for, previous_month, queue_for, upcoming_deadline
+from .selectors_queues import approvals_for
 
 OLDEST_SHOWN = 5
 
@@ -61,5 +62,29 @@ panels.add(
         context=queue_panel,
         order=21,
         visible=_is_signer,
+    )
+)
+
+
+# --- helper B: approvals waiting for this user (EXP-09, EXP-13, CUS-05) ------------------------
+
+
+def approvals_panel(request) -> dict:
+    items = approvals_for(request.user)
+    return {"count": len(items), "oldest": items[:OLDEST_SHOWN]}
+
+
+def _is_approver(user) -> bool:
+    return user.has_role(Role.SALES_CLERK, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.FINANCE)
+
+
+panels.add(
+    WorkPanel(
+        key="fees_approvals",
+        title=_("Waiting for my approval"),
+        template="expenses/_panel_approvals.html",
+        context=approvals_panel,
+        order=22,
+        visible=_is_approver,
     )
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -66,7 +66,9 @@ class Deadline:
     """Where a statement stands against its due moment (EXP-06)."""
 
     due_at: datetime
-    state: str  # "open" (due in …), "overdue" (not in, past due), "on_time", "late"
+    # "open" (due in …), "overdue" (not in, past due), "on_time", "late", or "returned" (back
+    # with the rep: neither in nor on time, whatever its first submission was)
+    state: str
     late_by: timedelta | None = None
 
     @property
@@ -76,6 +78,8 @@ class Deadline:
 
 def deadline_for(*, due_at: datetime, statement: Statement | None = None, now: datetime | None = None) -> Deadline:
     now = now or timezone.now()
+    if statement is not None and statement.status == StatementStatus.RETURNED:
+        return Deadline(due_at, "returned", statement.late_by if statement.late else None)
     if statement is not None and statement.first_submitted_at is not None:
         if statement.late:
             return Deadline(due_at, "late", statement.late_by)
@@ -118,9 +122,23 @@ def statement_list_for(user) -> QuerySet[Statement]:
     return with_totals(statement_visible_to(user))
 
 
+def _customer_count() -> Coalesce:
+    customers = (
+        StatementLine.objects.filter(statement=OuterRef("pk"))
+        .order_by()
+        .values("statement")
+        .annotate(count=Count("customer", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(customers, output_field=IntegerField()), Value(0))
+
+
 def queue_for(user) -> QuerySet[Statement]:
-    """What waits for the user's signature (EXP-07), oldest first, within what they may see."""
-    return with_totals(signer_queue(user).filter(pk__in=statement_visible_to(user).values("pk")))
+    """What waits for the user's signature (EXP-07), oldest first, within what they may see;
+    each with its totals and its number of customers, in the one query of the list."""
+    return with_totals(signer_queue(user).filter(pk__in=statement_visible_to(user).values("pk"))).annotate(
+        customer_count=_customer_count()
+    )
 
 
 def rep_statements(user) -> QuerySet[Statement]:

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.roles import Role
@@ -24,17 +23,12 @@ from .selectors_jobs import (
     reps_yet_to_submit,
     statements_waiting_for_signature,
 )
+from .services.reminders import statement_reminder_send
 from .services.review import signers_for, waiting_for
 from .services.signoff import open_payout_work, payout_deadlines
-from .services.statements import deadlines_for
 
-STATEMENTS_URL = "expenses:statement_list"
 SIGNOFF_URL = "expenses:signoff_list"
 FINANCE_URL = "expenses:finance"
-
-
-def _moment(value) -> str:
-    return date_format(timezone.localtime(value), "Y-m-d H:i")
 
 
 @job(name="expenses.statement_reminders")
@@ -46,25 +40,7 @@ def statement_reminders(today: str | None = None) -> int:
     if day.day != 1 and working_day_number(day) != due_day:
         return 0
     month = add_months(day.replace(day=1), -1)
-    due_at, _review_due_at = deadlines_for(month)
-    sent = 0
-    for rep in reps_yet_to_submit(month):
-        sent += (
-            notify(
-                recipient=rep,
-                key=f"statement-reminder:{month:%Y-%m}:{day.isoformat()}:{rep.pk}",
-                kind="statement",
-                title=_("Submit your %(month)s rapport-fee statement by %(due)s"),
-                body=_(
-                    "Your monthly statement (附表1) for %(month)s is due by the end of the working day on "
-                    "%(due)s. A later submission is accepted but marked late."
-                ),
-                params={"month": f"{month:%Y-%m}", "due": _moment(due_at)},
-                url=reverse(STATEMENTS_URL),
-            )
-            is not None
-        )
-    return sent
+    return sum(statement_reminder_send(rep=rep, month=month, day=day) for rep in reps_yet_to_submit(month))
 
 
 @job(name="expenses.review_reminders")
@@ -81,7 +57,7 @@ def review_reminders(today: str | None = None) -> int:
         params = {
             "rep": statement.rep.display_name,
             "month": f"{statement.month:%Y-%m}",
-            "due": _moment(statement.review_due_at),
+            "due": statement.review_due_at,
         }
         url = reverse("expenses:statement_detail", args=[statement.pk])
         if remind_today:
@@ -183,7 +159,7 @@ def payout_reminders(today: str | None = None) -> int:
                     params={
                         "count": sum(item.open_count for item in own),
                         "months": ", ".join(sorted({f"{item.month:%Y-%m}" for item in own})),
-                        "due": date_format(getattr(this_month, step), "Y-m-d"),
+                        "due": getattr(this_month, step),
                     },
                     url=reverse(url_name),
                 )

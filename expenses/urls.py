@@ -1,6 +1,6 @@
 """Each feature module under views/ declares its own `urlpatterns`, next to its views."""
 
-from .views import advances, controls, finance, home, ledger, signoff, special_fees, standards, statements
+from .views import advances, controls, finance, home, ledger, queues, signoff, special_fees, standards, statements
 
 app_name = "expenses"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *signoff.urlpatterns,
     *finance.urlpatterns,
     *controls.urlpatterns,
+    *queues.urlpatterns,
 ]

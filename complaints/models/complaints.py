@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from crm_project.accounts.models import Department
@@ -35,7 +36,7 @@ class ComplaintStatus(models.TextChoices):
     INVESTIGATING = "investigating", _("investigating")
     SOLUTION_PROPOSED = "solution_proposed", _("solution proposed")
     CUSTOMER_INFORMED = "customer_informed", _("customer informed")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("complaint status", "closed")
 
 
 class ServiceStandard(models.Model):
@@ -74,7 +75,7 @@ class Complaint(models.Model):
     complainant_name = models.CharField(_("complainant"), max_length=100)
     complainant_contact = models.CharField(_("phone or e-mail"), max_length=150, blank=True)
     complainant_company = models.CharField(_("company"), max_length=200, blank=True)
-    text = models.TextField(_("complaint"))
+    text = models.TextField(pgettext_lazy("complaint text", "complaint"))
     category = models.CharField(_("category"), max_length=20, choices=ComplaintCategory.choices, blank=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL)
     department = models.ForeignKey(

@@ -48,7 +48,7 @@ def _escalate(complaint: Complaint, target: str, recipients: list[User]) -> bool
                     body=gettext_lazy("Due %(due)s. %(company)s: %(text)s"),
                     params={
                         "reference": complaint.reference,
-                        "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+                        "due": due,
                         "company": complaint.complainant_company or complaint.complainant_name,
                         "text": complaint.text[:200],
                     },

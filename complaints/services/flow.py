@@ -10,10 +10,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from crm_project.accounts.models import Department
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.notifications.messages import localized_department
 from crm_project.notifications.services import notify
 
 from ..models import Complaint, ComplaintCategory, ComplaintEvent, ComplaintStatus, Severity
@@ -37,7 +38,7 @@ ACTION_LABELS = {
     "investigate": gettext_lazy("Start the investigation"),
     "propose": gettext_lazy("Propose a solution"),
     "inform": gettext_lazy("Customer informed"),
-    "close": gettext_lazy("Close"),
+    "close": pgettext_lazy("complaint action", "Close"),
     "reopen": gettext_lazy("Reopen"),
 }
 
@@ -47,7 +48,7 @@ _ACTION_DONE = {
     "investigate": gettext_lazy("put under investigation"),
     "propose": gettext_lazy("given a proposed solution"),
     "inform": gettext_lazy("marked as customer informed"),
-    "close": gettext_lazy("closed"),
+    "close": pgettext_lazy("complaint status", "closed"),
     "reopen": gettext_lazy("reopened"),
 }
 
@@ -57,7 +58,7 @@ _NEXT_STEP = {
     S.ASSIGNED: gettext_lazy("start the investigation first"),
     S.INVESTIGATING: gettext_lazy("propose a solution first"),
     S.SOLUTION_PROPOSED: gettext_lazy("inform the customer first"),
-    S.CUSTOMER_INFORMED: gettext_lazy("close it first"),
+    S.CUSTOMER_INFORMED: pgettext_lazy("complaint action", "close it first"),
     S.CLOSED: gettext_lazy("reopen it first"),
 }
 _ORDER = [S.RECEIVED, S.ASSIGNED, S.INVESTIGATING, S.SOLUTION_PROPOSED, S.CUSTOMER_INFORMED, S.CLOSED]
@@ -156,7 +157,7 @@ def complaint_assign(*, actor, complaint: Complaint, department: Department | No
                 body=gettext_lazy("%(reference)s (%(company)s): %(text)s"),
                 params={
                     "reference": complaint.reference,
-                    "department": department.name,
+                    "department": localized_department(department),
                     "company": complaint.complainant_company or complaint.complainant_name,
                     "text": complaint.text[:200],
                 },

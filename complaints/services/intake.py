@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from crm_project.accounts.roles import Role
 from crm_project.accounts.selectors import active_users_with_role
@@ -161,7 +161,9 @@ def complaint_log(
                 limit=COMPANY_MAX,
                 required=False,
             ),
-            text=_clean(text, label=_("the complaint"), field="text", limit=TEXT_MAX, required=True),
+            text=_clean(
+                text, label=pgettext("complaint text", "the complaint"), field="text", limit=TEXT_MAX, required=True
+            ),
             category=category,
             severity=severity,
             received_at=received_at,

@@ -20,6 +20,7 @@ from crm_project.core.exports import xlsx_response
 from crm_project.core.listing import FilteredListView
 from crm_project.core.ratelimits import ALL_METHODS, rate_limit
 from customers.models import Industry
+from customers.selectors import with_may_open_customer
 
 from ..exports_surveys import RoundResultsExport
 from ..forms_surveys import AnswerForm, FollowUpDoneForm, QuestionFormSet, RoundStartForm, SurveyForm
@@ -120,7 +121,7 @@ def _survey_page(request, survey, start_form, status=200):
 
 def survey_detail(request, pk: int):
     survey = get_object_or_404(survey_visible_to(request.user), pk=pk)
-    start_form = RoundStartForm() if can_manage_surveys(request.user) and survey.active else None
+    start_form = RoundStartForm(user=request.user) if can_manage_surveys(request.user) and survey.active else None
     return _survey_page(request, survey, start_form)
 
 
@@ -129,7 +130,7 @@ def round_start_view(request, pk: int):
     survey = get_object_or_404(survey_visible_to(request.user), pk=pk)
     if not can_manage_surveys(request.user):
         return _forbidden(request)
-    form = RoundStartForm(request.POST)
+    form = RoundStartForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             survey_round = survey_round_start(
@@ -233,7 +234,8 @@ class FollowUpListView(FilteredListView):
         return super().get(request, *args, **kwargs)
 
     def base_queryset(self):
-        return follow_up_visible_to(self.request.user).select_related(
+        queryset = follow_up_visible_to(self.request.user)
+        return with_may_open_customer(queryset, self.request.user).select_related(
             "customer__owner",
             "owner",
             "answer__question",

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and roles")
 
     def ready(self) -> None:
-        from . import access_rules, login_throttle  # noqa: F401  (access rules; the failed log-in counter)
+        from . import access_rules, login_throttle, pickers  # noqa: F401  (access rules; the failed log-in counter; the user picker)
         from .roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)

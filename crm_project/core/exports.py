@@ -25,12 +25,49 @@ from .text import without_control_characters
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
+# Number formats: money to the fen; quantities as whole numbers when they are whole (a stored
+# Decimal("17.00") under "#,##0.##" would print as "17."), else with their two decimals.
+MONEY_FORMAT = "#,##0.00"
+QUANTITY_FORMAT = "#,##0"
+FRACTION_FORMAT = "#,##0.00"
+PAPER_A4 = 9  # openpyxl's Worksheet.PAPERSIZE_A4
+
+
+def quantity_value(value: Any) -> tuple[Any, str]:
+    """A quantity as a cell holds it, with its format: an int when it is whole."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value), QUANTITY_FORMAT
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, QUANTITY_FORMAT
+    return value, FRACTION_FORMAT
+
+
+def print_setup(
+    sheet, *, orientation: str = "landscape", title_rows: str | None = None, area: str | None = None
+) -> None:
+    """A4, fitted to the page width and as many pages long as it needs, the header rows repeated
+    on every printed page, page numbers in the footer. Works on write-only sheets too."""
+    sheet.page_setup.paperSize = PAPER_A4
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    if area:
+        sheet.print_area = area
+
 
 @dataclass
 class Column:
     header: str
     value: str | Callable[[Any], Any]
     width: int = 18
+    kind: str = ""  # "money" or "quantity": the cell's number format
 
     def read(self, obj: Any) -> Any:
         if callable(self.value):
@@ -85,12 +122,25 @@ def _cell(sheet, value: Any) -> Any:
     return value
 
 
+def _typed(sheet, value: Any, kind: str) -> Any:
+    """A cell with the number format of its column's kind; anything else as _cell() makes it."""
+    if kind and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        value, fmt = quantity_value(value) if kind == "quantity" else (value, MONEY_FORMAT)
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = fmt
+        return cell
+    return _cell(sheet, value)
+
+
 def write_xlsx(export: Export, queryset: QuerySet, target) -> int:
     """Write the export to a file object; returns the number of data rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(export.name)[:31])
     for index, column in enumerate(export.columns):
         sheet.column_dimensions[get_column_letter(index + 1)].width = column.width
+    # Before the first row: a write-only sheet writes its properties and views with it.
+    sheet.freeze_panes = "A2"
+    print_setup(sheet, title_rows="1:1")
     bold = Font(bold=True)
     header = []
     for column in export.columns:
@@ -98,9 +148,10 @@ def write_xlsx(export: Export, queryset: QuerySet, target) -> int:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    kinds = [column.kind for column in export.columns]
     count = 0
     for row in export.rows(queryset):
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([_typed(sheet, value, kind) for value, kind in zip(row, kinds, strict=False)])
         count += 1
     workbook.save(target)
     return count

@@ -8,8 +8,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.pagebreak import Break, RowBreak
 
-from .exports import FORMULA_PREFIXES, excel_value
+from .exports import FORMULA_PREFIXES, excel_value, print_setup
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -33,9 +34,12 @@ def _merge(sheet, **bounds) -> None:
 
 
 class PaperForm:
-    """A worksheet written cell by cell, like a paper form."""
+    """A worksheet written cell by cell, like a paper form, printed on A4 fitted to the width."""
 
     orientation = "portrait"
+    # Body rows that fit on one printed page under the repeated header rows, with margin for rows
+    # that wrap (A4 landscape, a form ~190 characters wide, fitted to the width: about 40 rows).
+    rows_per_page = 30
 
     def __init__(self, sheet, widths: list[int]):
         self.sheet = sheet
@@ -72,9 +76,25 @@ class PaperForm:
         _merge(self.sheet, min_row=row + 1, min_col=1, max_row=row + 1, max_col=self.columns)
         self.sheet.row_dimensions[row + 1].height = 30
 
-    def finish(self, last_row: int) -> None:
-        self.sheet.print_area = f"A1:{get_column_letter(self.columns)}{last_row}"
-        self.sheet.page_setup.orientation = self.orientation
-        self.sheet.page_setup.fitToWidth = 1
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        self.sheet.page_setup.fitToHeight = 0
+    def page_breaks(self, blocks: list[tuple[int, int]], *, tail: int = 0) -> None:
+        """Manual page breaks between `blocks` (first row, last row) so that no block — a
+        customer's rows, merged down — is cut across two pages, and the `tail` rows that
+        follow the last block (totals, notes, signatures) stay on the last block's page."""
+        self.sheet.row_breaks = RowBreak()
+        used = 0
+        for index, (first, last) in enumerate(blocks):
+            height = last - first + 1 + (tail if index == len(blocks) - 1 else 0)
+            if used and used + height > self.rows_per_page:
+                self.sheet.row_breaks.append(Break(id=first - 1))
+                used = 0
+            used += height
+
+    def finish(self, last_row: int, *, title_rows: str | None = None) -> None:
+        """Print area, A4 in the form's orientation fitted to the width, and `title_rows`
+        (e.g. "1:4") repeated at the top of every printed page."""
+        print_setup(
+            self.sheet,
+            orientation=self.orientation,
+            title_rows=title_rows,
+            area=f"A1:{get_column_letter(self.columns)}{last_row}",
+        )

@@ -1,7 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "core"
 
-urlpatterns = [path("", views.my_work, name="my_work")]
+urlpatterns = [
+    path("", views.my_work, name="my_work"),
+    path("pickers/<slug:source>/", pickers.search, name="picker"),
+]

@@ -1,3 +1,4 @@
+from django.utils import translation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -9,9 +10,21 @@ from .services import notification_mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """`title` and `body` are rendered in the requesting user's language (JOB-10): a token
+    call has no session, so the user's profile language is applied here, not by the middleware."""
+
+    title = serializers.CharField(source="rendered_title", read_only=True)
+    body = serializers.CharField(source="rendered_body", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        language = getattr(getattr(request, "user", None), "language", None)
+        with translation.override(language or translation.get_language()):
+            return super().to_representation(instance)
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

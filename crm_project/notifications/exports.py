@@ -7,7 +7,7 @@ class NotificationExport(Export):
     name = "notifications"
     columns = [
         Column(_("Received"), "created_at", width=20),
-        Column(_("Title"), "title", width=50),
-        Column(_("Message"), "body", width=80),
+        Column(_("Title"), "rendered_title", width=50),
+        Column(_("Message"), "rendered_body", width=80),
         Column(_("Read"), "read_at", width=20),
     ]

@@ -22,4 +22,11 @@ class NotificationFilter(django_filters.FilterSet):
         return queryset.filter(read_at__isnull=value == "unread")
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value))
+        # The stored text reads in the language the message was made in; the English message
+        # ids let a reader who switched to English find older Chinese rows by their wording too.
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(body__icontains=value)
+            | Q(title_message__msgid__icontains=value)
+            | Q(body_message__msgid__icontains=value)
+        )

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render
+
 
 class EmailState(models.TextChoices):
     """Where a notification's e-mail is in the outbox (JOB-09, JOB-10)."""
@@ -32,6 +34,12 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=60, blank=True, db_index=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # The text above is as it read for the recipient when the message was made (kept for old
+    # rows, search and the admin); what is shown is rendered from these in the reader's
+    # language (notifications/messages.py).
+    title_message = models.JSONField(_("title as message id"), null=True, blank=True)
+    body_message = models.JSONField(_("message as message id"), null=True, blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -61,3 +69,13 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def rendered_title(self) -> str:
+        """The title in the active language (JOB-10)."""
+        return render(self.title_message, self.params, fallback=self.title)
+
+    @property
+    def rendered_body(self) -> str:
+        """The message in the active language (JOB-10)."""
+        return render(self.body_message, self.params, fallback=self.body)

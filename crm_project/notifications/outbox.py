@@ -20,7 +20,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import EmailState, Notification
 
@@ -59,10 +59,13 @@ def email_claim(*, notification_id: int) -> int | None:
 
 
 def _message(notification: Notification) -> dict:
+    """The e-mail in the recipient's language as it is when it is sent, not when it was made."""
     link = f"\n\n{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else ""
+    with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
+        subject, body = notification.rendered_title, notification.rendered_body
     return {
-        "subject": notification.title,
-        "message": f"{notification.body}{link}",
+        "subject": " ".join(subject.splitlines()),
+        "message": f"{body}{link}",
         "from_email": settings.DEFAULT_FROM_EMAIL,
         "recipient_list": [notification.recipient.email],
     }

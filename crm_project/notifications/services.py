@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 
 from crm_project.core.jobs import enqueue_on_commit
 
+from .messages import freeze_params, freeze_template, render_message
 from .models import EmailState, Notification
 
 
@@ -24,14 +25,19 @@ def notify(
 
     Returns the new notification, or None when one with this key already exists — the
     caller is a job that ran before. `title` and `body` are lazy translations with
-    %(name)s placeholders filled from `params`, rendered in the recipient's own language.
+    %(name)s placeholders filled from `params`; parameters may be lazy translations too
+    (a role, a status), `Message`/`Lines`/`Localized` values, dates or decimals
+    (notifications/messages.py). The row keeps the message ids and parameters and is
+    rendered in the reader's language wherever it is shown and when it is e-mailed; the
+    text as it reads for the recipient now is stored too, for old rows, search and the admin.
     The e-mail is sent by a job queued on commit, or, if the broker is down, by the outbox's
     periodic job (notifications/outbox.py).
     """
+    title_message, body_message = freeze_template(title), freeze_template(body)
+    frozen_params = freeze_params(params)
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        title_text, body_text = str(title), str(body)
-        if params:
-            title_text, body_text = title_text % params, body_text % params
+        title_text = render_message(title_message, frozen_params)
+        body_text = render_message(body_message, frozen_params)
     wants_email = email and bool(recipient.email)
     try:
         with transaction.atomic():
@@ -41,6 +47,9 @@ def notify(
                 kind=kind,
                 title=title_text[:200],
                 body=body_text,
+                title_message=title_message,
+                body_message=body_message,
+                params=frozen_params,
                 url=url,
                 email_state=EmailState.PENDING if wants_email else EmailState.NONE,
                 email_due_at=timezone.now() if wants_email else None,

@@ -90,7 +90,7 @@ def form5_workbook(change: ContactChangeRequest) -> Workbook:
         out.put(row, 3, person.display_name if person else "", to_col=4)
         out.put(row, 5, local_text(moment) if person else "", to_col=6)
         sheet.row_dimensions[row].height = 24
-    out.finish(row)
+    out.finish(row, title_rows="1:5")
     return workbook
 
 

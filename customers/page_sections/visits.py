@@ -28,6 +28,8 @@ def context(customer, user) -> dict:
         "overdue_visit_count": sum(1 for visit in planned if visit.is_overdue),
         "can_plan_visit": may_plan,
         "visit_plan_form": VisitPlanForm(initial={"planned_date": today}) if may_plan else None,
-        "interaction_form": InteractionForm(customer=customer, auto_id="id_interaction_%s") if may_log else None,
+        "interaction_form": InteractionForm(customer=customer, user=user, auto_id="id_interaction_%s")
+        if may_log
+        else None,
         "can_log_interaction": may_log,
     }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.notifications.messages import Lines
 from crm_project.notifications.services import notify
 
 from ..models import ChangeStatus, CoreDataChange, Customer
@@ -21,6 +22,11 @@ def reviewers_for(customer: Customer):
     return User.objects.filter(
         groups__name=Role.SALES_MANAGER, department_id=customer.owner.department_id, is_active=True
     ).distinct()
+
+
+def _field_names(names) -> Lines:
+    """The changed fields by their labels, translated when the notification is read (JOB-10)."""
+    return Lines([Customer._meta.get_field(name).verbose_name for name in names], join=", ")
 
 
 def core_change_request(*, actor: User, customer: Customer, new_values: dict, reason: str = "") -> CoreDataChange:
@@ -53,7 +59,7 @@ def core_change_request(*, actor: User, customer: Customer, new_values: dict, re
                 kind="customer-change",
                 title=gettext_lazy("Confirm a change to %(customer)s"),
                 body=gettext_lazy("%(rep)s changed %(fields)s. It takes effect when you confirm it."),
-                params={"customer": customer.name, "rep": actor.display_name, "fields": ", ".join(new_values)},
+                params={"customer": customer.name, "rep": actor.display_name, "fields": _field_names(new_values)},
                 url=f"/customers/{customer.pk}/",
             )
         )

@@ -11,11 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
@@ -24,6 +23,7 @@ from crm_project.accounts.access import is_read_only
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.notifications.messages import Lines, Message
 from crm_project.notifications.services import notify
 from crm_project.workdays.calendar import add_months
 
@@ -278,50 +278,57 @@ def birthdays_between(queryset: QuerySet[Contact], first: date, days: int = 7) -
     return sorted(found, key=lambda pair: (pair[0], pair[1].customer.name, pair[1].name))
 
 
-def _lines(items: list[str]) -> list[str]:
+# The digest's lines are kept as message ids with their parameters, so the inbox and the
+# e-mail show them in the reader's language at the time they read it (JOB-10).
+
+
+def _lines(items: list) -> list:
     if len(items) <= DIGEST_MAX_LINES:
         return items
     more = len(items) - DIGEST_MAX_LINES
-    return [*items[:DIGEST_MAX_LINES], _("… and %(count)s more") % {"count": more}]
+    return [*items[:DIGEST_MAX_LINES], Message(gettext_lazy("… and %(count)s more"), count=more)]
 
 
-def _visit_line(visit: Visit, today: date) -> str:
-    return _("- %(date)s %(customer)s (%(code)s), %(days)s days overdue") % {
-        "date": visit.planned_date.isoformat(),
-        "customer": visit.customer.name,
-        "code": visit.customer.code,
-        "days": (today - visit.planned_date).days,
-    }
+def _visit_line(visit: Visit, today: date) -> Message:
+    return Message(
+        gettext_lazy("- %(date)s %(customer)s (%(code)s), %(days)s days overdue"),
+        date=visit.planned_date.isoformat(),
+        customer=visit.customer.name,
+        code=visit.customer.code,
+        days=(today - visit.planned_date).days,
+    )
 
 
-def _owner_digest(user: User, visits: list[Visit], birthdays: list[tuple[date, Contact]], today: date) -> str:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        parts = []
-        if visits:
-            parts.append(_("Overdue visits:"))
-            parts += _lines([_visit_line(visit, today) for visit in visits])
-        if birthdays:
-            if parts:
-                parts.append("")
-            parts.append(_("Birthdays in the coming week:"))
-            parts += _lines(
-                [
-                    _("- %(date)s %(name)s (%(customer)s)")
-                    % {"date": day.strftime("%m-%d"), "name": contact.name, "customer": contact.customer.name}
-                    for day, contact in birthdays
-                ]
-            )
-        return "\n".join(parts)
-
-
-def _team_digest(manager: User, by_rep: dict[User, list[Visit]], today: date) -> str:
-    with translation.override(manager.language or settings.LANGUAGE_CODE):
-        parts = [_("Overdue visits of your team:")]
-        for rep, visits in sorted(by_rep.items(), key=lambda item: item[0].display_name):
+def _owner_digest(visits: list[Visit], birthdays: list[tuple[date, Contact]], today: date) -> Lines:
+    parts: list = []
+    if visits:
+        parts.append(gettext_lazy("Overdue visits:"))
+        parts += _lines([_visit_line(visit, today) for visit in visits])
+    if birthdays:
+        if parts:
             parts.append("")
-            parts.append(f"{rep.display_name} ({len(visits)}):")
-            parts += _lines([_visit_line(visit, today) for visit in visits])
-        return "\n".join(parts)
+        parts.append(gettext_lazy("Birthdays in the coming week:"))
+        parts += _lines(
+            [
+                Message(
+                    gettext_lazy("- %(date)s %(name)s (%(customer)s)"),
+                    date=day.strftime("%m-%d"),
+                    name=contact.name,
+                    customer=contact.customer.name,
+                )
+                for day, contact in birthdays
+            ]
+        )
+    return Lines(parts)
+
+
+def _team_digest(by_rep: dict[User, list[Visit]], today: date) -> Lines:
+    parts: list = [gettext_lazy("Overdue visits of your team:")]
+    for rep, visits in sorted(by_rep.items(), key=lambda item: item[0].display_name):
+        parts.append("")
+        parts.append(f"{rep.display_name} ({len(visits)}):")
+        parts += _lines([_visit_line(visit, today) for visit in visits])
+    return Lines(parts)
 
 
 def visit_digest_send(*, today: date) -> int:
@@ -351,12 +358,11 @@ def visit_digest_send(*, today: date) -> int:
                 key=f"visit-digest:{week}:{user.pk}",
                 kind="visit_digest",
                 title=gettext_lazy("Week %(week)s: %(overdue)s overdue visits, %(birthdays)s birthdays"),
-                body="%(digest)s",  # each line is translated above, in the recipient's language
+                body=_owner_digest(overdue.get(user, []), birthdays.get(user, []), today),
                 params={
                     "week": week,
                     "overdue": len(overdue.get(user, [])),
                     "birthdays": len(birthdays.get(user, [])),
-                    "digest": _owner_digest(user, overdue.get(user, []), birthdays.get(user, []), today),
                 },
                 url=visits_url,
             )
@@ -379,12 +385,8 @@ def visit_digest_send(*, today: date) -> int:
                 key=f"visit-digest-team:{week}:{manager.pk}",
                 kind="visit_digest",
                 title=gettext_lazy("Week %(week)s: %(count)s overdue visits in your team"),
-                body="%(digest)s",  # each line is translated above, in the recipient's language
-                params={
-                    "week": week,
-                    "count": sum(len(visits) for visits in by_rep.values()),
-                    "digest": _team_digest(manager, by_rep, today),
-                },
+                body=_team_digest(by_rep, today),
+                params={"week": week, "count": sum(len(visits) for visits in by_rep.values())},
                 url=visits_url,
             )
             is not None

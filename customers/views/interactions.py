@@ -60,7 +60,7 @@ def interaction_create_view(request, pk: int):
     customer = get_object_or_404(customer_visible_to(request.user).select_related("owner"), pk=pk)
     if not can_log_interaction(request.user, customer):
         return render(request, "403.html", status=403)
-    form = InteractionForm(request.POST or None, customer=customer)
+    form = InteractionForm(request.POST or None, customer=customer, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             interaction_log(actor=request.user, customer=customer, **form.cleaned_data)

@@ -93,7 +93,7 @@ def purchase_create(request, pk: int):
     customer = get_object_or_404(customer_visible_to(request.user), pk=pk)
     if not may_feed_purchases_of(request.user, customer):
         return render(request, "403.html", status=403)
-    form = PurchaseForm(request.POST or None)
+    form = PurchaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _save(request, form, customer, product=data["product"], month=data["month"]):
@@ -109,7 +109,7 @@ def purchase_edit(request, pk: int, purchase_pk: int):
     if not may_feed_purchases_of(request.user, customer):
         return render(request, "403.html", status=403)
     initial = {name: getattr(purchase, name) for name in PurchaseForm.base_fields if hasattr(purchase, name)}
-    form = PurchaseForm(request.POST or None, initial=initial, purchase=purchase)
+    form = PurchaseForm(request.POST or None, initial=initial, purchase=purchase, user=request.user)
     saved = request.method == "POST" and form.is_valid()
     if saved and _save(request, form, customer, product=purchase.product, month=purchase.month, purchase=purchase):
         return HttpResponseRedirect(_customer_page(customer.pk))

@@ -130,12 +130,17 @@ class StatementSerializer(serializers.ModelSerializer):
     total = serializers.SerializerMethodField()
     signatures = serializers.SerializerMethodField()
     valid = serializers.SerializerMethodField()
+    archived_original_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    archived_original_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    archived_copy_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    archived_copy_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Statement
         fields = [
             "id", "month", "rep", "status", "waiting_for", "cycle", "late", "late_by", "due_at", "review_due_at",
             "submitted_at", "valid_at", "notes", "lines", "total", "signatures", "valid",
+            "archived_original_at", "archived_original_by", "archived_copy_at", "archived_copy_by",
         ]  # fmt: skip
         read_only_fields = fields
 

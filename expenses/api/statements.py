@@ -1,5 +1,6 @@
 """/api/v1/statements/ (EXP-04 … EXP-08): a rep creates the statement for a past month
-(`{"month": "YYYY-MM"}`), submits it; the clerk, the manager and finance sign or return it.
+(`{"month": "YYYY-MM"}`), submits it; the clerk, the manager and finance sign or return it;
+once valid, finance records the signed original filed and the sales clerk the copy.
 Fee data is visible as EXP-13 says: another rep's statement is a 404."""
 
 import django_filters
@@ -15,6 +16,7 @@ from customers.api.common import raise_for_api
 
 from ..models import Allocation, Signature, Statement, StatementLine, StatementStatus
 from ..selectors import statement_visible_to
+from ..services.archive import statement_file_copy, statement_file_original
 from ..services.review import statement_return, statement_sign
 from ..services.statements import statement_create, statement_recalculate, statement_submit, statement_update_notes
 from .serializers import CommentSerializer, NotesSerializer, StatementCreateSerializer, StatementSerializer
@@ -25,7 +27,7 @@ def with_lines(queryset):
     lines = StatementLine.objects.select_related("customer", "product").prefetch_related(
         Prefetch("allocations", queryset=Allocation.objects.order_by("-share", "contact__created_at", "contact_id"))
     )
-    return queryset.select_related("rep").prefetch_related(
+    return queryset.select_related("rep", "archived_original_by", "archived_copy_by").prefetch_related(
         Prefetch("lines", queryset=lines),
         Prefetch("signatures", queryset=Signature.objects.select_related("user")),
     )
@@ -117,6 +119,26 @@ class StatementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         try:
             statement_return(actor=request.user, statement=statement, comment=serializer.validated_data["comment"])
+        except DomainError as error:
+            raise_for_api(error)
+        return self._answer(statement)
+
+    @extend_schema(request=None, responses=StatementSerializer)
+    @action(detail=True, methods=["post"], url_path="file-original", url_name="file-original")
+    def file_original(self, request, pk=None):
+        """EXP-08: finance records that the signed original of a valid statement is filed."""
+        return self._file(statement_file_original)
+
+    @extend_schema(request=None, responses=StatementSerializer)
+    @action(detail=True, methods=["post"], url_path="file-copy", url_name="file-copy")
+    def file_copy(self, request, pk=None):
+        """EXP-08: the sales clerk of the rep's department records that sales filed a copy."""
+        return self._file(statement_file_copy)
+
+    def _file(self, service) -> Response:
+        statement = self.get_object()
+        try:
+            service(actor=self.request.user, statement=statement)
         except DomainError as error:
             raise_for_api(error)
         return self._answer(statement)

@@ -8,14 +8,14 @@ import io
 from django.http import FileResponse
 from openpyxl import Workbook
 
+from crm_project.core.exports import MONEY_FORMAT, quantity_value
 from crm_project.core.models import ExportLog
 from crm_project.core.paper_forms import LEFT, RIGHT, PaperForm, local_text
 
 from ..models import SignerRole, StatementStatus
 from ..selectors_pages import StatementPage, submitted_in_round
 
-MONEY = "#,##0.00"
-QUANTITY = "#,##0.##"
+MONEY = MONEY_FORMAT
 PERCENT = '0.00"%"'
 
 STATUS_ZH = {
@@ -115,6 +115,7 @@ def form1_workbook(page: StatementPage) -> Workbook:
         out.put(row, col, header, bold=True)
     sheet.row_dimensions[row].height = 30
     sheet.freeze_panes = "A5"
+    blocks = []
     for number, line in enumerate(page.lines, start=1):
         allocations = line.allocation_list or [None]
         first, last = row + 1, row + len(allocations)
@@ -123,7 +124,8 @@ def form1_workbook(page: StatementPage) -> Workbook:
         out.put(first, 2, line.customer.name, to_row=span, align=LEFT)
         out.put(first, 3, line.product.name, to_row=span, align=LEFT)
         out.put(first, 4, f"{line.purchase_month:%Y-%m}", to_row=span)
-        out.put(first, 5, line.net_quantity, to_row=span, fmt=QUANTITY, align=RIGHT)
+        quantity, quantity_format = quantity_value(line.net_quantity)
+        out.put(first, 5, quantity, to_row=span, fmt=quantity_format, align=RIGHT)
         out.put(first, 6, line.net_sales, to_row=span, fmt=MONEY, align=RIGHT)
         out.put(first, 7, line.collected, to_row=span, fmt=MONEY, align=RIGHT)
         out.put(first, 8, line.fee_per_unit, to_row=span, fmt=MONEY, align=RIGHT)
@@ -135,6 +137,7 @@ def form1_workbook(page: StatementPage) -> Workbook:
             out.put(current, 11, allocation.contact.name if allocation else "", align=LEFT)
             out.put(current, 12, allocation.share if allocation else None, fmt=PERCENT, align=RIGHT)
             out.put(current, 13, allocation.amount if allocation else None, fmt=MONEY, align=RIGHT)
+        blocks.append((first, last))
         row = last
     if not page.lines:
         row += 1
@@ -151,7 +154,10 @@ def form1_workbook(page: StatementPage) -> Workbook:
     out.put(row, 3, statement.notes, to_col=len(HEADERS), align=LEFT)
     sheet.row_dimensions[row].height = 36
     last = out.signatures(row + 1, page)
-    out.finish(last)
+    # Title, header and column headings on every page; no customer's block cut in two; the
+    # totals, notes and signatures on the page of the last block.
+    out.page_breaks(blocks, tail=last - row + 2)
+    out.finish(last, title_rows="1:4")
     return workbook
 
 

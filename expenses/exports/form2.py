@@ -33,8 +33,10 @@ def form2_workbook(page: StatementPage) -> Workbook:
     for col, (header, _width) in enumerate(HEADERS, start=1):
         out.put(row, col, header, bold=True)
     sheet.row_dimensions[row].height = 30
+    blocks = []
     for number, fee in enumerate(page.special_fees, start=1):
         row += 1
+        blocks.append((row, row))
         out.put(row, 1, number)
         out.put(row, 2, fee.customer.name, align=LEFT)
         out.put(row, 3, fee.customer.code)
@@ -53,7 +55,8 @@ def form2_workbook(page: StatementPage) -> Workbook:
     out.put(row, 7, page.special_fee_total, fmt=MONEY, bold=True, align=RIGHT)
     out.put(row, 8, None, to_col=len(HEADERS))
     last = out.signatures(row + 1, page)
-    out.finish(last)
+    out.page_breaks(blocks, tail=last - row + 1)
+    out.finish(last, title_rows="1:4")
     return workbook
 
 

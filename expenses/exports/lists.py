@@ -31,8 +31,8 @@ class StatementExport(Export):
         Column(_("Late"), lambda s: _yes_no(s.late), width=8),
         Column(_("Late by (hours:minutes)"), _late_by, width=12),
         Column(_("Review due"), "review_due_at", width=18),
-        Column(_("Fee (yuan)"), "total_fee", width=14),
-        Column(_("Payable (yuan)"), "total_payable", width=14),
+        Column(_("Fee (yuan)"), "total_fee", width=14, kind="money"),
+        Column(_("Payable (yuan)"), "total_payable", width=14, kind="money"),
         Column(_("Valid since"), "valid_at", width=18),
     ]
 
@@ -48,7 +48,7 @@ class LedgerExport(Export):
         Column(_("Account"), lambda e: e.account.name if e.account_id else "", width=30),
         Column(_("Kind"), "get_kind_display", width=18),
         Column(_("Fee month"), lambda e: f"{e.month:%Y-%m}", width=10),
-        Column(_("Amount (yuan)"), "amount", width=14),
+        Column(_("Amount (yuan)"), "amount", width=14, kind="money"),
         Column(_("Rep"), "rep.display_name", width=14),
         Column(_("Customer"), lambda e: e.customer.name if e.customer_id else "", width=30),
         Column(_("Contact"), lambda e: e.contact.name if e.contact_id else "", width=14),

@@ -46,7 +46,15 @@ class Statement(models.Model):
     late_by = models.DurationField(_("late by"), null=True, blank=True)
     valid_at = models.DateTimeField(_("valid since"), null=True, blank=True)
     archived_original_at = models.DateTimeField(_("original filed by finance"), null=True, blank=True)
+    archived_original_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("original filed by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
     archived_copy_at = models.DateTimeField(_("copy filed by sales"), null=True, blank=True)
+    archived_copy_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("copy filed by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
     written_off_at = models.DateTimeField(_("written off"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
@@ -161,7 +169,8 @@ class ReviewAction(models.TextChoices):
 
 
 class ReviewEvent(models.Model):
-    """The statement's review history: every submission, signature and return (EXP-07)."""
+    """The statement's review history: every submission, signature and return (EXP-07), and
+    the filing of the signed original and of the copy (EXP-08)."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="events")
     cycle = models.PositiveSmallIntegerField(_("review round"))

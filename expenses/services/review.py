@@ -1,6 +1,7 @@
 """The three-signature review 三级检核 (EXP-07, EXP-08): the sales clerk, then the sales
 manager, then finance sign — or return the statement to the rep with a comment, which starts
-the signatures again. Valid only with all three; then locked, accrued and archived."""
+the signatures again. Valid only with all three; then locked and accrued, and ready to be
+filed (services/archive.py)."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -89,9 +90,10 @@ def statement_sign(*, actor: User, statement: Statement) -> Statement:
         fields = ["status"]
         if next_status == StatementStatus.VALID:
             now = timezone.now()
-            # EXP-08: locked; the original is filed by finance and a copy by sales.
-            statement.valid_at = statement.archived_original_at = statement.archived_copy_at = now
-            fields += ["valid_at", "archived_original_at", "archived_copy_at"]
+            # EXP-08: locked. Filing the original (finance) and the copy (sales) are acts of
+            # their own, recorded by whoever files them (services/archive.py).
+            statement.valid_at = now
+            fields += ["valid_at"]
             _post_accruals(statement, actor)
         statement.save(update_fields=fields)
         ReviewEvent.objects.create(

@@ -392,6 +392,58 @@ def _close_statement_if_done(statement: Statement) -> None:
     Advance.objects.filter(statement=statement, status=AdvanceStatus.PAID).update(status=AdvanceStatus.SETTLED)
 
 
+# --- several sheets in one action (EXP-11) --------------------------------------------------
+
+
+def _all_or_nothing(*, sheets, statement: Statement, action) -> list[SignoffSheet]:
+    """Apply `action` (a single-sheet service, with all its guards) to each of `sheets`, in
+    one transaction, in primary-key order (so two bulk actions lock rows in the same order).
+    All or nothing: if any sheet is refused, nothing is written and the error lists every
+    refused sheet with its reason, so the user fixes the selection once and tries again. A
+    refusal of the actor's role stops at once (it would hold for every sheet)."""
+    sheets = sorted(sheets, key=lambda sheet: sheet.pk)
+    if not sheets:
+        raise DomainError(_("Choose at least one sheet."), field="sheets")
+    if any(sheet.statement_id != statement.pk for sheet in sheets):
+        raise DomainError(_("Every selected sheet must belong to this statement."), field="sheets")
+    done, refused = [], []
+    with transaction.atomic():
+        for sheet in sheets:
+            try:
+                with transaction.atomic():
+                    done.append(action(sheet))
+            except PermissionDenied:
+                raise
+            except DomainError as error:
+                refused.append(f"{sheet.contact.name}: {error.message}")
+        if refused:  # raised inside the transaction: everything done above is rolled back
+            raise DomainError(
+                _(
+                    "Nothing was recorded: %(n)d of the %(total)d selected sheets were refused (%(reasons)s). "
+                    "Clear those and try again."
+                )
+                % {"n": len(refused), "total": len(sheets), "reasons": "; ".join(refused)},
+                field="sheets",
+            )
+    return done
+
+
+def signoff_payout_many(*, actor: User, statement: Statement, sheets) -> list[SignoffSheet]:
+    """Record the payout of the selected sheets of a statement in one action (EXP-11), each
+    with the guards of `signoff_payout`; all or nothing."""
+    return _all_or_nothing(
+        sheets=sheets, statement=statement, action=lambda sheet: signoff_payout(actor=actor, sheet=sheet)
+    )
+
+
+def signoff_spot_check_many(*, actor: User, statement: Statement, sheets) -> list[SignoffSheet]:
+    """The sales manager's spot-check of several confirmed sheets of a statement in one action
+    (EXP-11), each with the guards of `signoff_spot_check`; all or nothing."""
+    return _all_or_nothing(
+        sheets=sheets, statement=statement, action=lambda sheet: signoff_spot_check(actor=actor, sheet=sheet)
+    )
+
+
 # --- open work, for the deadline reminders (JOB-03) ------------------------------------------
 
 

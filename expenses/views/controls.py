@@ -16,6 +16,7 @@ from crm_project.accounts.access import is_read_only, visible_to
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError
+from crm_project.core.pickers import use_picker
 from customers.models import Customer
 from customers.selectors import customer_visible_to
 
@@ -43,11 +44,6 @@ def _check_access(user) -> None:
         raise Http404
 
 
-def _sales_reps(user):
-    reps = User.objects.filter(groups__name=Role.SALES_REP, is_active=True).order_by("username").distinct()
-    return reps if user.has_role(Role.FINANCE) or user.is_superuser else reps.filter(department_id=user.department_id)
-
-
 class ExceptionRequestForm(forms.Form):
     grantee = forms.ModelChoiceField(label=gettext_lazy("Who may see"), queryset=User.objects.none())
     rep = forms.ModelChoiceField(label=gettext_lazy("Whose fee data"), queryset=User.objects.none())
@@ -58,8 +54,8 @@ class ExceptionRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grantee"].queryset = User.objects.filter(is_active=True).order_by("username")
-        self.fields["rep"].queryset = _sales_reps(user)
+        use_picker(self.fields["grantee"], "users", user, scope="staff")
+        use_picker(self.fields["rep"], "users", user, scope="sales_reps")
 
 
 class ReassignForm(forms.Form):
@@ -69,10 +65,8 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_rep"].queryset = User.objects.filter(
-            groups__name=Role.SALES_REP, department_id=user.department_id
-        ).order_by("username").distinct()  # fmt: skip
-        self.fields["to_rep"].queryset = _sales_reps(user)
+        use_picker(self.fields["from_rep"], "users", user, scope="leaving_reps")
+        use_picker(self.fields["to_rep"], "users", user, scope="sales_reps")
 
 
 class InvestigationOpenForm(forms.Form):

@@ -1,13 +1,14 @@
 """The rapport-fee home (DSH-02): each role sees its own start — the rep their statements
-and this month's deadline, the signers their queue, finance also standards and ledger."""
+and this month's deadline, the signers their queue — and a card for every fee page of the
+"Rapport fees" menu the user may open (the same entries as the navigation)."""
 
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 
-from crm_project.accounts.roles import Role
+from crm_project.core.navigation import nav
 
-from ..permissions import can_file_statement, can_set_standards, is_finance
+from ..permissions import can_file_statement
 from ..selectors_pages import (
     deadline_for,
     is_signer,
@@ -17,13 +18,6 @@ from ..selectors_pages import (
     rep_statements,
     upcoming_deadline,
 )
-
-
-def _finance_url() -> str:
-    try:
-        return reverse("expenses:finance")
-    except NoReverseMatch:
-        return "/fees/finance/"
 
 
 def home(request):
@@ -43,11 +37,7 @@ def home(request):
         )
     if is_signer(user):
         context.update(is_signer=True, queue_count=queue_count(user))
-    if user.has_role(Role.SALES_CLERK, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.FINANCE) or user.is_superuser:
-        context["browses_statements"] = True
-    if is_finance(user) or user.is_superuser:
-        context.update(is_finance=True, finance_url=_finance_url())
-    context["can_set_standards"] = can_set_standards(user)
+    context["fee_pages"] = [item for item in nav.for_user(user) if item.parent == "fees"]
     return render(request, "expenses/home.html", context)
 
 

@@ -10,13 +10,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import RedirectView
 
 from crm_project.accounts.roles import Role
-from crm_project.core.errors import DomainError
+from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.core.files import visible_file_response
 from crm_project.core.listing import FilteredListView
 from crm_project.core.ratelimits import ALL_METHODS, rate_limit
@@ -43,8 +43,10 @@ from ..services.signoff import (
     signoff_link_issue,
     signoff_paper_upload,
     signoff_payout,
+    signoff_payout_many,
     signoff_sheets_create,
     signoff_spot_check,
+    signoff_spot_check_many,
     signoff_submit_to_finance,
     signoff_write_off,
 )
@@ -123,6 +125,8 @@ def signoff_statement(request, pk: int):
                 s.payer_id == user.pk and s.confirmed_at and not s.submitted_to_finance_at for s in sheets
             ),
             "unconfirmed": sum(1 for s in sheets if not s.confirmed_at),
+            "bulk_pay": sum(1 for s in sheets if s.may_pay),
+            "bulk_spot_check": sum(1 for s in sheets if s.may_spot_check),
             "total": sum((s.amount for s in sheets), start=0),
             "written_off_total": sum((s.written_off_amount or 0 for s in sheets), start=0),
             "advances": advances,
@@ -281,6 +285,60 @@ def signoff_write_off_view(request, pk: int):
     return back_to(request, payout_url(sheet.statement_id))
 
 
+# --- several sheets at once (EXP-11) ------------------------------------------------------------
+
+
+def _selected_sheets(request, statement: Statement):
+    """The sheets ticked on the statement's payout page, or None when the selection is not
+    understood (not numbers, none, or sheets not of this statement)."""
+    try:
+        ids = {int(value) for value in request.POST.getlist("sheet")}
+    except ValueError:
+        return None
+    if not ids:
+        return None
+    sheets = list(
+        signoff_sheet_visible_to(request.user).filter(statement=statement, pk__in=ids).select_related(*SHEET_RELATED)
+    )
+    return sheets if len(sheets) == len(ids) else None
+
+
+def _bulk(request, pk: int, service, done):
+    statement = _statement_for(request, pk)
+    sheets = _selected_sheets(request, statement)
+    if sheets is None:
+        return render(request, "400.html", {"detail": _("Tick at least one sheet of this statement.")}, status=400)
+    try:
+        service(actor=request.user, statement=statement, sheets=sheets)
+    except PermissionDenied as error:
+        return render(request, "403.html", {"detail": error.message}, status=403)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done(sheets))
+    return HttpResponseRedirect(payout_url(statement.pk))
+
+
+@require_POST
+def signoff_pay_selected_view(request, pk: int):
+    """EXP-11: one action records the payout of every ticked sheet (all or nothing)."""
+    return _bulk(
+        request, pk, signoff_payout_many,
+        lambda sheets: ngettext("Marked paid: %(n)d sheet, ¥%(amount)s.", "Marked paid: %(n)d sheets, ¥%(amount)s.",
+                                len(sheets)) % {"n": len(sheets), "amount": f"{sum(s.amount for s in sheets):,.2f}"},
+    )  # fmt: skip
+
+
+@require_POST
+def signoff_spot_check_selected_view(request, pk: int):
+    """EXP-11: the manager records the spot-check of every ticked confirmed sheet at once."""
+    return _bulk(
+        request, pk, signoff_spot_check_many,
+        lambda sheets: ngettext("%(n)d sheet spot-checked.", "%(n)d sheets spot-checked.", len(sheets))
+        % {"n": len(sheets)},
+    )  # fmt: skip
+
+
 def form4_sheet_view(request, pk: int):
     """One contact's 附表4, to print for that contact alone."""
     sheet = _sheet_for(request, pk)
@@ -364,6 +422,8 @@ urlpatterns = [
     path("payouts/<int:pk>/submit/", signoff_submit_view, name="signoff_submit"),
     path("payouts/<int:pk>/claw-back/", clawback_view, name="clawback"),
     path("payouts/<int:pk>/form4.xlsx", form4_statement_view, name="form4_statement"),
+    path("payouts/<int:pk>/pay-selected/", signoff_pay_selected_view, name="signoff_pay_selected"),
+    path("payouts/<int:pk>/spot-check-selected/", signoff_spot_check_selected_view, name="signoff_spot_check_selected"),
     path("sheets/", SignoffSheetListView.as_view(), name="signoff_list"),
     path("sheets/<int:pk>/pay/", signoff_pay_view, name="signoff_pay"),
     path("sheets/<int:pk>/link/", signoff_link_view, name="signoff_link"),

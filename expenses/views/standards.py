@@ -31,7 +31,7 @@ def standard_list(request):
     may_set = can_set_standards(user)
     form = formset = None
     if may_set:
-        form = FeeStandardForm(request.POST or None)
+        form = FeeStandardForm(request.POST or None, user=request.user)
         formset = TierFormSet(request.POST or None, prefix="tiers")
     if request.method == "POST":
         if not may_set:

@@ -20,9 +20,10 @@ from ..exports.form2 import form2_response
 from ..exports.lists import QueueExport, StatementExport
 from ..filters import QueueFilter, StatementFilter
 from ..forms import NotesForm, ReturnForm, StatementCreateForm
-from ..models import SignerRole, StatementStatus
+from ..models import ReviewAction, SignerRole, StatementStatus
 from ..permissions import can_sign
 from ..selectors import statement_visible_to
+from ..selectors_journey import statement_journey
 from ..selectors_pages import (
     deadline_for,
     previous_month,
@@ -31,7 +32,8 @@ from ..selectors_pages import (
     statement_page,
     submitted_in_round,
 )
-from ..services.review import statement_return, statement_sign, waiting_for
+from ..services.archive import statement_file_copy, statement_file_original
+from ..services.review import signers_for, statement_return, statement_sign, waiting_for
 from ..services.statements import statement_create, statement_recalculate, statement_submit, statement_update_notes
 
 IN_REVIEW = (StatementStatus.SUBMITTED, StatementStatus.CLERK_SIGNED, StatementStatus.MANAGER_SIGNED)
@@ -39,7 +41,12 @@ IN_REVIEW = (StatementStatus.SUBMITTED, StatementStatus.CLERK_SIGNED, StatementS
 
 def _statement_for(request, pk: int):
     """EXP-13: another rep's or another department's statement is a 404."""
-    return get_object_or_404(statement_visible_to(request.user).select_related("rep", "rep__department"), pk=pk)
+    return get_object_or_404(
+        statement_visible_to(request.user).select_related(
+            "rep", "rep__department", "archived_original_by", "archived_copy_by"
+        ),
+        pk=pk,
+    )
 
 
 def _detail_url(statement) -> str:
@@ -89,9 +96,27 @@ def statement_detail(request, pk: int):
             "can_sign": signing,
             "notes_form": NotesForm(initial={"notes": statement.notes}) if editable else None,
             "return_form": ReturnForm() if signing else None,
+            "sign_question": sign_question(statement, page.total_payable) if signing else "",
             "signature_rows": signature_rows,
+            "now": now,
+            "journey": statement_journey(statement, user=user, now=now),
+            **_returned(statement, page, editable),
         },
     )
+
+
+def _returned(statement, page, editable: bool) -> dict:
+    """EXP-07: a returned statement says at the top who returned it, when and why, and what
+    the rep does next: the clerk corrects the purchases, the rep recalculates and resubmits."""
+    if statement.status != StatementStatus.RETURNED:
+        return {}
+    event = next((event for event in reversed(page.events) if event.action == ReviewAction.RETURN), None)
+    month = f"{statement.month:%Y-%m}"
+    return {
+        "returned_by": event,
+        "clerks": list(signers_for(statement, SignerRole.CLERK).order_by("username")) if editable else [],
+        "purchases_url": f"{reverse('customers:purchase_list')}?month_from={month}&month_to={month}",
+    }
 
 
 @require_POST
@@ -167,14 +192,49 @@ def statement_notes_view(request, pk: int):
     )
 
 
+def sign_question(statement, total) -> str:
+    """The one confirmation asked before signing (crm.js `data-confirm`): what is signed."""
+    return _("Sign %(rep)s's statement for %(month)s, total ¥%(total)s?") % {
+        "rep": statement.rep.display_name,
+        "month": f"{statement.month:%Y-%m}",
+        "total": f"{total:,.2f}",
+    }
+
+
+def _sign_as_seen(request, statement):
+    """The browser confirmed the statement of the round it showed; if it was returned and
+    resubmitted since (a new round), the signer has not seen what they would sign."""
+    seen = request.POST.get("cycle", "")
+    if seen and seen != str(statement.cycle):
+        raise DomainError(_("This statement has changed since you opened it: check it again before signing."))
+    return statement_sign(actor=request.user, statement=statement)
+
+
 @require_POST
 def statement_sign_view(request, pk: int):
     """EXP-07: the clerk, then the manager, then finance; the service refuses anything else."""
+    return _act(request, pk, lambda statement: _sign_as_seen(request, statement), _("Signed."))
+
+
+@require_POST
+def statement_file_original_view(request, pk: int):
+    """EXP-08: finance records that it has filed the signed original."""
     return _act(
         request,
         pk,
-        lambda statement: statement_sign(actor=request.user, statement=statement),
-        _("Signed."),
+        lambda statement: statement_file_original(actor=request.user, statement=statement),
+        _("Recorded: the signed original is filed by finance."),
+    )
+
+
+@require_POST
+def statement_file_copy_view(request, pk: int):
+    """EXP-08: the sales clerk records that sales has filed a copy."""
+    return _act(
+        request,
+        pk,
+        lambda statement: statement_file_copy(actor=request.user, statement=statement),
+        _("Recorded: the copy is filed by sales."),
     )
 
 
@@ -258,6 +318,8 @@ urlpatterns = [
     path("statements/<int:pk>/notes/", statement_notes_view, name="statement_notes"),
     path("statements/<int:pk>/sign/", statement_sign_view, name="statement_sign"),
     path("statements/<int:pk>/return/", statement_return_view, name="statement_return"),
+    path("statements/<int:pk>/file-original/", statement_file_original_view, name="statement_file_original"),
+    path("statements/<int:pk>/file-copy/", statement_file_copy_view, name="statement_file_copy"),
     path("statements/<int:pk>/form1.xlsx", statement_form1_view, name="statement_form1"),
     path("statements/<int:pk>/form2.xlsx", statement_form2_view, name="statement_form2"),
     path("queue/", QueueView.as_view(), name="queue"),

@@ -69,7 +69,8 @@ class Watched:
 
 
 def test_a_reps_pages_work_under_the_policy(live_server, chromium, sales):
-    """ORG-02: htmx, the language switch and the purchases chart (CUS-10) with no violation."""
+    """ORG-02, DSH-03: htmx, the language switch, the purchases chart (CUS-10) and a customer picker
+    with no violation."""
     from playwright.sync_api import expect
 
     rep = UserFactory(username="rep1", department=sales, roles=[Role.SALES_REP], language="en")
@@ -103,6 +104,16 @@ def test_a_reps_pages_work_under_the_policy(live_server, chromium, sales):
         page.mouse.move(box["x"] + box["width"] - 30, box["y"] + box["height"] / 2)
         page.wait_for_timeout(300)
         browser.assert_clean("customer detail")
+
+        # A picker (Tom Select over /pickers/customers/): typing finds the customer, picking it
+        # fills the form's <select>; Tom Select positions its drop-down without style="".
+        browser.goto("/fees/special-fees/new/")
+        page.locator("#id_customer-ts-control").fill("宁波")
+        option = page.locator(".ts-dropdown .option", has_text="宁波测试有限公司")
+        expect(option).to_be_visible()
+        option.click()
+        expect(page.locator("#id_customer")).to_have_value(str(customer.pk))
+        browser.assert_clean("customer picker")
 
         browser.goto("/accounts/profile/")
         page.fill("#api-token-form input[name=name]", "ERP nightly")

@@ -144,7 +144,11 @@ def test_the_staff_form_logs_a_complaint_and_shows_the_status_link_once(client_f
     """CMP-01"""
     client = client_for(service)
     page = client.get(f"/complaints/new/?customer={customer.pk}")
-    assert page.status_code == 200 and contact.name in page.content.decode()
+    assert page.status_code == 200 and customer.name in page.content.decode()  # the chosen customer
+    # its contacts come from the contact picker, which follows the chosen customer
+    assert f'data-picker="/pickers/intake-contacts/?customer={customer.pk}"' in page.content.decode()
+    found = client.get("/pickers/intake-contacts/", {"customer": customer.pk, "q": ""}).json()["results"]
+    assert {"id": contact.pk, "text": contact.name} in found
     response = client.post(
         "/complaints/new/",
         {"channel": "email", "customer": customer.pk, "contact": contact.pk, "text": "送货迟到", "severity": "normal"},

@@ -305,3 +305,19 @@ def test_the_navigation_shows_surveys_to_customer_service_and_follow_ups_to_reps
     assert 'data-nav="surveys"' not in rep_page and 'data-nav="survey-follow-ups"' in rep_page
     outsider_page = client_for(outsider).get("/").content.decode()
     assert 'data-nav="surveys"' not in outsider_page and 'data-nav="survey-follow-ups"' not in outsider_page
+
+
+def test_the_follow_ups_link_only_the_customers_the_viewer_may_open(client_for, rep, manager, service):
+    """SUR-03, ORG-02, CUS-07: customer service sees every follow-up but no customer page, so it
+    gets the name without a link (the link would answer 404); the manager gets the link."""
+    survey = make_survey()
+    customer = customer_with_contacts(rep, name="Linked Ltd")
+    _recipient, token = issue_link(make_round(survey), customer)
+    survey_answer(token=token, answers=answers_for(survey, quality=1))
+    link = f'href="{reverse("customers:customer_detail", args=[customer.pk])}"'
+
+    service_page = client_for(service).get(reverse("surveys:follow_up_list")).content.decode()
+    assert "Linked Ltd" in service_page and link not in service_page
+    assert client_for(service).get(reverse("customers:customer_detail", args=[customer.pk])).status_code == 404
+    manager_page = client_for(manager).get(reverse("surveys:follow_up_list")).content.decode()
+    assert link in manager_page

@@ -36,7 +36,9 @@ def test_it_logs_an_interaction_from_the_customer_page(client_for, rep):
     contact = ContactFactory(customer=customer, name="李采购")
     client = client_for(rep)
     page = client.get(f"/customers/{customer.pk}/interactions/new/")
-    assert page.status_code == 200 and "李采购" in page.content.decode()
+    assert page.status_code == 200 and f"/pickers/contacts/?customer={customer.pk}" in page.content.decode()
+    found = client.get("/pickers/contacts/", {"customer": customer.pk}).json()["results"]
+    assert found == [{"id": contact.pk, "text": "李采购"}]  # what the contact picker offers
     response = client.post(f"/customers/{customer.pk}/interactions/new/", _form(contact=contact.pk))
     assert response.status_code == 302 and response["Location"].endswith("#tab-timeline")
     interaction = Interaction.objects.get()
