@@ -119,7 +119,8 @@ class Journey:
         self.shot("chinese")
 
     def nav(self, label: str, parent: str = "") -> None:
-        """Clicks a navigation item by its (English source) label; `parent` opens its menu first."""
+        """Clicks a navigation item by its (English source) label; `parent` opens its menu first
+        (its first entry is the parent's own page, under the same label)."""
         page = self.page
         self._open_menu_bar()
         bar = page.locator("#main-nav")
@@ -131,9 +132,9 @@ class Journey:
         with page.expect_navigation():
             link.first.click()
 
-    def click_link(self, label: str, *, within: str = "main", exact: bool = True) -> None:
+    def click_link(self, label: str, *, within: str = "main", exact: bool = True, context: str = "") -> None:
         """Clicks a link by its visible (English source) label, and waits for the next page."""
-        name = exactly(zh(label)) if exact else zh(label)
+        name = exactly(zh(label, context)) if exact else zh(label, context)
         with self.page.expect_navigation():
             self.page.locator(within).get_by_role("link", name=name).first.click()
 
@@ -142,18 +143,18 @@ class Journey:
         with self.page.expect_navigation():
             self.page.locator(within).get_by_role("link", name=text).first.click()
 
-    def button(self, label: str, *, within: str = "main"):
+    def button(self, label: str, *, within: str = "main", context: str = ""):
         """The button with that visible (English source) label."""
-        return self.page.locator(within).get_by_role("button", name=exactly(zh(label))).first
+        return self.page.locator(within).get_by_role("button", name=exactly(zh(label, context))).first
 
-    def press(self, label: str, *, within: str = "main") -> None:
+    def press(self, label: str, *, within: str = "main", context: str = "") -> None:
         """Clicks a button that submits a form, and waits for the answer page."""
         with self.page.expect_navigation():
-            self.button(label, within=within).click()
+            self.button(label, within=within, context=context).click()
 
-    def field(self, label: str, *, within: str = "main"):
-        """A form field by its (English source) label."""
-        return self.page.locator(within).get_by_label(labelled(zh(label))).first
+    def field(self, label: str, *, within: str = "main", context: str = ""):
+        """A form field by its (English source) label; `context` as in the code's pgettext."""
+        return self.page.locator(within).get_by_label(labelled(zh(label, context))).first
 
     def _open_menu_bar(self) -> None:
         toggler = self.page.locator(".navbar-toggler")
