@@ -12,8 +12,9 @@ immutable, keep the moment the demo was loaded).
 plus two new-customer special-fee applications (one waiting for the manager, one for the
 director), a confidentiality exception and a 附表5 contact change waiting for the director, an open
 investigation, and a late correction: the ERP (erp1) reports a unit returned on rep2's
-written-off month, which makes a claw-back due (EXP-04, EXP-12). rep3 and rep4 are
-extra demo reps with a few customers of their own. Deterministic and idempotent: each
+written-off month, which makes a claw-back due (EXP-04, EXP-12). rep3, rep4 and rep5 are
+extra demo reps with a few customers of their own; rep5 has not started last month's
+statement, so the month's roster shows a rep to remind. Deterministic and idempotent: each
 statement is made once per rep and month.
 """
 
@@ -87,7 +88,7 @@ STANDARDS = {
     "P-SERVICE": [(1, None, "20.00")],
 }
 
-EXTRA_REPS = [("rep3", "王", "芳"), ("rep4", "黄", "磊")]
+EXTRA_REPS = [("rep3", "王", "芳"), ("rep4", "黄", "磊"), ("rep5", "赵", "敏")]
 EXTRA_CUSTOMERS = ["星河电子", "蓝海物流", "金石建材", "东方仪器"]
 
 
@@ -408,8 +409,8 @@ def seed(stdout=None) -> None:
     m1, m2 = add_months(this_month, -1), add_months(this_month, -2)
     products = {product.code: product for product in Product.objects.filter(code__in=STANDARDS)}
     standards = _standards(people["finance1"], add_months(this_month, -12))
-    rep3, rep4 = _extra_reps(people["rep1"].department, products, [m1, m2, add_months(this_month, -3)])
-    people.update(rep3=rep3, rep4=rep4)
+    rep3, rep4, rep5 = _extra_reps(people["rep1"].department, products, [m1, m2, add_months(this_month, -3)])
+    people.update(rep3=rep3, rep4=rep4, rep5=rep5)
     _individuals_receive_their_fee()
     book = StandardBook()
     plan = [
@@ -430,5 +431,5 @@ def seed(stdout=None) -> None:
     _write(
         stdout,
         f"  {standards} fee standards, {made} statements ({m2:%Y-%m}, {m1:%Y-%m}), {special} special-fee "
-        f"applications, {corrected} late correction, {changes} contact change for the director; demo reps rep3, rep4",
+        f"applications, {corrected} late correction, {changes} contact change for the director; demo reps rep3, rep4, rep5",
     )

@@ -31,7 +31,7 @@ from crm_project.accounts.models import User
 from crm_project.core.navigation import NavItem, everyone, nav
 
 DEMO_USERS = [
-    "admin", "gm1", "rep1", "rep2", "rep3", "rep4", "clerk1", "manager1", "director1", "finance1", "ops1",
+    "admin", "gm1", "rep1", "rep2", "rep3", "rep4", "rep5", "clerk1", "manager1", "director1", "finance1", "ops1",
     "procure1", "service1", "quality1", "erp1",
 ]  # fmt: skip
 
