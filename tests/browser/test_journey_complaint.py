@@ -5,7 +5,7 @@ import pytest
 
 from complaints.models import Complaint
 from crm_project.accounts.roles import Role
-from tests.browser.journey import Journey, exactly, zh
+from tests.browser.journey import Journey, exactly, labelled, zh
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +46,7 @@ def test_customer_service_takes_a_complaint_to_its_closing(live_server, chromium
         journey.field("Complainant", within=form).fill("周先生")
         journey.field("Phone or e-mail", within=form).fill("13900139000")
         journey.field("Company", within=form).fill("宁波精密仪器有限公司")
-        journey.field("Complaint", within=form).fill(TEXT)
+        page.locator(form).get_by_label(labelled(zh("Complaint", "complaint text"))).fill(TEXT)
         journey.field("Category", within=form).select_option("quality")  # CMP-02
         journey.shot("new complaint")
         journey.press("Log the complaint", within=form)
@@ -76,11 +76,12 @@ def test_customer_service_takes_a_complaint_to_its_closing(live_server, chromium
         def satisfied_only(form):
             form.get_by_label("4", exact=True).check()
 
-        journey.button("Close", within="#complaint-actions .d-flex").click()
+        close = exactly(zh("Close", "complaint action"))
+        page.locator("#complaint-actions .d-flex").get_by_role("button", name=close).first.click()
         close_form = page.locator("#action-close form")
         satisfied_only(close_form)
         with page.expect_navigation():
-            close_form.get_by_role("button", name=exactly(zh("Close"))).click()
+            close_form.get_by_role("button", name=close).click()
         expect(page.locator("#action-close form")).to_contain_text(zh("This field is required."))
         journey.shot("closing refused without a root cause")
         complaint.refresh_from_db()
@@ -91,7 +92,7 @@ def test_customer_service_takes_a_complaint_to_its_closing(live_server, chromium
         close_form.get_by_label(zh("Preventive action")).fill("来料检验增加外观全检")
         satisfied_only(close_form)
         with page.expect_navigation():
-            close_form.get_by_role("button", name=exactly(zh("Close"))).click()
+            close_form.get_by_role("button", name=close).click()
         expect(page.locator("#complaint-closing")).to_contain_text("来料检验漏检")
         expect(page.locator("#complaint-actions form:visible")).to_have_count(0)
         journey.shot("closed")
@@ -100,7 +101,7 @@ def test_customer_service_takes_a_complaint_to_its_closing(live_server, chromium
         journey.click_link("All complaints", exact=False)
         row = page.locator("main tr", has_text=complaint.reference)
         expect(row.locator(".complaint-status")).to_have_attribute("data-status", "closed")
-        expect(row).to_contain_text(zh("closed"))
+        expect(row).to_contain_text(zh("closed", "complaint status"))
         journey.shot("closed in the list")
 
     complaint.refresh_from_db()
