@@ -3,7 +3,8 @@ rep prepares and submits October's statement on the 2nd working day of November;
 manager and finance sign it from their queue, each confirming a question that names the month,
 the rep and the total; from the 9th working day the rep draws an advance, draws up the sign-off
 sheets, records the payouts in one action, uploads the signed sheets and hands them to finance;
-finance pays the advance and writes the sheets off. The clock is moved between the steps (a
+finance pays the advance, writes the sheets off and files the signed original; the clerk files
+the copy. The clock is moved between the steps (a
 ticking clock, shared with the live server's thread). Screenshots:
 test-results/journeys/fees-rep/, fees-clerk/, fees-manager/, fees-finance/."""
 
@@ -107,7 +108,8 @@ def sign_from_the_queue(live_server, chromium, username: str, *, role: str) -> N
 def test_the_months_fees_from_the_statement_to_the_write_off(live_server, chromium, month, time_machine):
     """EXP-06, EXP-07, EXP-08, EXP-10, EXP-11: prepare and submit on time, three signatures
     from the queues, the next steps after a valid statement, an advance from the 9th working
-    day, sign-off sheets, payouts in bulk, signed scans, sheets handed to finance, write-off."""
+    day, sign-off sheets, payouts in bulk, signed scans, sheets handed to finance, write-off,
+    the original and the copy filed."""
     from playwright.sync_api import expect
 
     rep = month["rep"]
@@ -240,6 +242,19 @@ def test_the_months_fees_from_the_statement_to_the_write_off(live_server, chromi
         journey.click_text("2026-10")
         expect(page.locator('#next-steps [data-step="writeoff"] .bi-check-circle-fill')).to_be_visible()
         journey.shot("statement written off")
+        journey.press("Record: original filed", within="#next-steps")  # EXP-08, an act of finance
+        expect(page.locator('#next-steps [data-step="original"] .step-progress')).to_contain_text("陈静")
+        journey.shot("original filed")
+
+    # --- the clerk files the sales copy (EXP-08) --------------------------------------------------
+    with Journey.start(chromium, live_server.url, "clerk1", name="fees clerk copy") as journey:
+        page = journey.page
+        journey.switch_to_chinese()
+        journey.nav("Monthly statements", parent="Rapport fees")
+        journey.click_text("2026-10")
+        journey.press("Record: copy filed", within="#next-steps")
+        expect(page.locator("#next-steps .journey-step .bi-check-circle-fill")).to_have_count(7)
+        journey.shot("every step done")
 
     statement.refresh_from_db()
     assert statement.written_off_at is not None
@@ -249,3 +264,4 @@ def test_the_months_fees_from_the_statement_to_the_write_off(live_server, chromi
     assert [sheet.written_off_amount for sheet in sheets] == [sheet.amount for sheet in sheets]
     advance = Advance.objects.get(statement=statement)
     assert (advance.amount, advance.status) == (Decimal("50.00"), AdvanceStatus.SETTLED)
+    assert statement.archived_original_by == month["finance"] and statement.archived_copy_by == month["clerk"]
