@@ -14,11 +14,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from crm_project.accounts.roles import Role
 from crm_project.workdays.calendar import add_working_days, nth_working_day
 from expenses.models import Advance, AdvanceStatus, SignoffSheet, Statement, StatementStatus
+from expenses.services.signoff import payout_deadlines
 from tests.browser.journey import Journey, exactly, zh
 from tests.expenses.factories import ProductFactory, fee_customer, fee_standard, purchase
 from tests.factories import DepartmentFactory, UserFactory
@@ -160,11 +161,15 @@ def test_the_months_fees_from_the_statement_to_the_write_off(live_server, chromi
         expect(page.locator('#next-steps [data-step="sheets"] .step-progress')).to_have_text(
             zh("%(made)d of %(total)d made") % {"made": 0, "total": 3}
         )
+        due = payout_deadlines(OCTOBER)  # EXP-11: by the 18th, the 20th and the 25th
+        for key, step in (("payout", "payout"), ("handed", "sheets"), ("writeoff", "writeoff")):
+            moment = timezone.localtime(due.moment(step))
+            expect(page.locator(f'#next-steps [data-step="{key}"]')).to_contain_text(f"{moment:%Y-%m-%d %H:%M}")
         journey.shot("next steps")
 
         # EXP-10: the advance, from the step's link; the form comes with the statement chosen.
-        page.locator('#next-steps [data-step-link="advance"]').click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator('#next-steps [data-step-link="advance"]').click()
         expect(page.locator("#advance-statements")).to_contain_text("2026-10")
         page.get_by_label(re.compile(re.escape(zh("Amount (yuan)")))).fill("50")
         journey.shot("advance form")
