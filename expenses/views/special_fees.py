@@ -122,6 +122,7 @@ def special_fee_detail(request, pk: int):
             "step": step,
             "waiting_for": step.label if step else "",
             "may_approve": mine,
+            "approve_question": approve_question(application, step) if mine else "",
             "may_record_contract": may_record_contract,
             "may_pay": may_pay,
             "customer_paid": customer_has_paid(application) if may_pay else None,
@@ -136,6 +137,17 @@ def special_fee_detail(request, pk: int):
             ],
         },
     )
+
+
+def approve_question(application, step) -> str:
+    """The one confirmation asked before approving (crm.js `data-confirm`): what is approved,
+    for whom, how much, and as what (EXP-09)."""
+    return _("Approve, as %(step)s, the special fee of ¥%(amount)s for %(customer)s asked by %(rep)s?") % {
+        "step": step.label,
+        "amount": f"{application.amount:,.2f}",
+        "customer": application.customer.name,
+        "rep": application.rep.display_name,
+    }
 
 
 def _done(request, application, message: str):

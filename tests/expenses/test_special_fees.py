@@ -193,6 +193,18 @@ def test_the_rep_applies_on_the_page_and_the_manager_approves_there(rep, prospec
     assert "special-fee-table" in client.get("/fees/special-fees/").content.decode()
 
 
+def test_approving_asks_once_what_is_approved(rep, prospect, manager, director, client_for):
+    """EXP-09: the approve button asks, before anything is written, for which customer, asked
+    by whom, how much and as what; only the person whose step it is sees it."""
+    application = special_fee_approve(actor=manager, application=_apply(rep, prospect))
+    page = client_for(director).get(f"/fees/special-fees/{application.pk}/").content.decode()
+    question = page[page.index('id="approve-button"') :].split('data-confirm="', 1)[1].split('"', 1)[0]
+    assert "the sales director" in question and "¥2,000.00" in question and "新客户有限公司" in question
+    assert rep.display_name in question
+    page = client_for(manager).get(f"/fees/special-fees/{application.pk}/").content.decode()
+    assert 'id="approve-button"' not in page
+
+
 def test_the_page_says_an_invalid_application_is_rejected(rep, prospect, client_for):
     """EXP-09"""
     client = client_for(rep)
