@@ -431,5 +431,6 @@ def seed(stdout=None) -> None:
     _write(
         stdout,
         f"  {standards} fee standards, {made} statements ({m2:%Y-%m}, {m1:%Y-%m}), {special} special-fee "
-        f"applications, {corrected} late correction, {changes} contact change for the director; demo reps rep3, rep4, rep5",
+        f"applications, {corrected} late correction, {changes} contact change for the director; "
+        "demo reps rep3, rep4, rep5",
     )

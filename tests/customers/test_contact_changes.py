@@ -354,3 +354,20 @@ def test_the_change_request_list_runs_a_constant_number_of_queries(client_for, r
     with CaptureQueriesContext(connection) as fifty:
         assert len(client.get("/customers/change-requests/").context["object_list"]) == 25
     assert len(five) == len(fifty)
+
+
+def test_approving_asks_once_whose_contacts_change(client_for, rep, manager, director, clerk):
+    """CUS-05: the manager's and the director's approve buttons ask, naming the customer and who
+    filed the change; the clerk's record step does not (it changes nothing more)."""
+    customer, a, b = _customer_with_fee_contacts(rep)
+    change = _file(rep, customer, a, b)
+    url = f"/customers/change-requests/{change.pk}/"
+
+    def question(user):
+        page = client_for(user).get(url).content.decode()
+        button = page[page.index('id="take-step"') :].split("</form>", 1)[0]
+        return button.split('data-confirm="', 1)[1].split('"', 1)[0] if "data-confirm" in button else None
+
+    assert customer.name in question(manager) and rep.display_name in question(manager)
+    contact_change_approve_manager(actor=manager, request=change)
+    assert customer.name in question(director)

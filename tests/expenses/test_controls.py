@@ -310,3 +310,13 @@ def test_the_page_runs_a_constant_number_of_queries(statement, rep, outsider, cl
     Investigation.objects.update(status=InvestigationStatus.CLEAR)
     make(5)
     assert measure() == few
+
+
+def test_approving_an_exception_asks_once_who_sees_whose_fees(statement, rep, outsider, clerk, manager, client_for):
+    """EXP-13: the approve button names who would see whose fee data, and until when."""
+    exception = _request(clerk, outsider, rep)
+    page = client_for(manager).get(PAGE).content.decode()
+    row = page[page.index(f'id="exception-{exception.pk}"') :].split("</tr>", 1)[0]
+    question = row.split('data-confirm="', 1)[1].split('"', 1)[0]
+    assert outsider.display_name in question and rep.display_name in question
+    assert f"{exception.valid_until:%Y-%m-%d}" in question
