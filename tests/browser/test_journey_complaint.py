@@ -1,6 +1,8 @@
 """Customer service takes a complaint from the telephone to its closing, in Chinese, every step
 reached by clicking (CMP-01 … CMP-05). Screenshots: test-results/journeys/complaint-to-closing/."""
 
+import re
+
 import pytest
 
 from complaints.models import Complaint
@@ -55,10 +57,19 @@ def test_customer_service_takes_a_complaint_to_its_closing(live_server, chromium
         expect(page.locator("#targets")).to_be_visible()  # CMP-04: the service standards
         journey.shot("logged")
 
+        def open_action(label: str, context: str = ""):
+            """Opens a step of "Next step" by its button and waits until Bootstrap's collapse has
+            finished: a click on the submit button while the panel still slides open was once lost."""
+            toggle = journey.button(label, within="#complaint-actions .d-flex", context=context)
+            if toggle.get_attribute("aria-expanded") != "true":
+                toggle.click()
+            panel = page.locator(toggle.get_attribute("data-bs-target"))
+            expect(panel).to_have_class(re.compile(r"\bcollapse\b.*\bshow\b"))
+            return panel.locator("form")
+
         def step(label: str, fill=None, shot: str = ""):
             """Opens a step of "Next step" by its button, fills its form, submits it."""
-            journey.button(label, within="#complaint-actions .d-flex").click()
-            form = page.locator(f"#complaint-actions form:visible:has(button:text-is('{zh(label)}'))")
+            form = open_action(label)
             expect(form).to_be_visible()
             if fill:
                 fill(form)
@@ -77,8 +88,7 @@ def test_customer_service_takes_a_complaint_to_its_closing(live_server, chromium
             form.get_by_label("4", exact=True).check()
 
         close = zh("Close", "complaint action")
-        journey.button("Close", within="#complaint-actions .d-flex", context="complaint action").click()
-        close_form = page.locator("#action-close form")
+        close_form = open_action("Close", context="complaint action")
         satisfied_only(close_form)
         with page.expect_navigation():
             close_form.get_by_role("button", name=exactly(close)).click()
