@@ -154,6 +154,24 @@ class Journey:
         with self.page.expect_navigation():
             self.button(label, within=within, context=context).click()
 
+    def confirm(self, selector: str) -> str:
+        """Clicks the button at `selector`, accepts the one confirmation it asks (crm.js
+        `data-confirm`), waits for the answer page and returns the question."""
+        questions = []
+
+        def accept(dialog):
+            questions.append(dialog.message)
+            dialog.accept()
+
+        self.page.on("dialog", accept)
+        try:
+            with self.page.expect_navigation():
+                self.page.locator(selector).click()
+        finally:
+            self.page.remove_listener("dialog", accept)
+        assert len(questions) == 1, questions
+        return questions[0]
+
     def field(self, label: str, *, within: str = "main", context: str = ""):
         """A form field by its (English source) label; `context` as in the code's pgettext."""
         return self.page.locator(within).get_by_label(labelled(zh(label, context))).first

@@ -90,17 +90,8 @@ def sign_from_the_queue(live_server, chromium, username: str, *, role: str) -> N
         expect(page.locator("#total-payable")).to_have_text("108.00")
         journey.shot("statement to sign")
 
-        questions = []
-
-        def accept(dialog):
-            questions.append(dialog.message)
-            dialog.accept()
-
-        page.once("dialog", accept)
-        with page.expect_navigation():
-            page.locator("#sign-statement").click()
-        assert len(questions) == 1, questions
-        assert "2026-10" in questions[0] and "李明" in questions[0] and "108.00" in questions[0], questions
+        question = journey.confirm("#sign-statement")
+        assert "2026-10" in question and "李明" in question and "108.00" in question, question
         expect(page.locator("main")).to_contain_text(zh("Signed."))
         expect(page.locator("#sign-statement")).to_have_count(0)
         journey.shot("signed")
@@ -188,16 +179,7 @@ def test_the_months_fees_from_the_statement_to_the_write_off(live_server, chromi
         # One action records every payout: tick all, confirm once.
         page.locator("#select-all-sheets").check()
         expect(page.locator(".sheet-select:checked")).to_have_count(3)
-        questions = []
-
-        def accept(dialog):
-            questions.append(dialog.message)
-            dialog.accept()
-
-        page.once("dialog", accept)
-        with page.expect_navigation():
-            page.locator("#bulk-pay-button").click()
-        assert len(questions) == 1
+        journey.confirm("#bulk-pay-button")
         expect(page.locator(".alert-success")).to_contain_text("108.00")
         journey.shot("paid out in bulk")
 
