@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "customers",
     "expenses",
     "complaints",
+    "suppliers",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,24 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files go through Django's storage API: the local MEDIA_ROOT by default, S3-compatible
+# object storage (MinIO, Aliyun OSS, AWS …) through django-storages when a bucket is configured.
+# Either way no file has a public URL: downloads go through views that check access.
+if env("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "access_key": env("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+            "location": env("S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 # `manage.py backup` writes dated folders here; pg_dump/pg_restore of the server's major version
 # are looked for in PG_BIN_DIR, then /usr/lib/postgresql/<major>/bin, then PATH.
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
@@ -302,6 +321,15 @@ PURCHASE_MAX_AMOUNT = env_int("PURCHASE_MAX_AMOUNT", 100_000_000)
 
 # The repeat-complaint window of the report (CMP-05); the public form's limit is in RATE_LIMITS.
 COMPLAINT_REPEAT_DAYS = env_int("COMPLAINT_REPEAT_DAYS", 90)
+
+# --- Suppliers (SUP-04, SUP-07) ----------------------------------------------------------------
+# The departments (codes) whose staff survey a candidate on site and must all sign.
+SUPPLIER_SURVEY_DEPARTMENTS = env_list("SUPPLIER_SURVEY_DEPARTMENTS", "technical,design,quality")
+# The code an active supplier gets: {year} and the year's gap-free {number}.
+SUPPLIER_CODE_FORMAT = env("SUPPLIER_CODE_FORMAT", "SUP-{year}-{number:04d}")
+SUPPLIER_DOCUMENT_MAX_MB = env_int("SUPPLIER_DOCUMENT_MAX_MB", 20)
+# An unsigned on-site survey or an undecided application is reminded after this many working days.
+SUPPLIER_REMINDER_WORKING_DAYS = env_int("SUPPLIER_REMINDER_WORKING_DAYS", 3)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

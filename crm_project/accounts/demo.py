@@ -34,12 +34,27 @@ USERS = [
     ("finance1", "孙", "丽", "finance", [Role.FINANCE]),
     ("ops1", "周", "杰", "operations", [Role.OPERATIONS]),
     ("procure1", "吴", "芳", "procurement", [Role.PROCUREMENT]),
+    ("procurehead1", "冯", "刚", "procurement", [Role.PURCHASING_HEAD]),
+    # Staff of the departments on a supplier's on-site survey (SUP-04); quality1 also heads
+    # Quality, which investigates complaints.
+    ("tech1", "何", "工", "technical", [Role.SPECIALIST]),
+    ("design1", "林", "设", "design", [Role.SPECIALIST]),
+    ("quality1", "钱", "质", "quality", [Role.SPECIALIST]),
     ("service1", "郑", "敏", "customer-service", [Role.CUSTOMER_SERVICE]),
     # The ERP's account: it feeds purchases and the product master through the API (EXP-04).
     ("erp1", "系统", "集成", "it", [Role.INTEGRATION]),
 ]
 
-DEPARTMENT_HEADS = {"sales": "manager1", "finance": "finance1", "operations": "ops1", "management": "gm1"}
+DEPARTMENT_HEADS = {
+    "sales": "manager1",
+    "finance": "finance1",
+    "operations": "ops1",
+    "management": "gm1",
+    "procurement": "procurehead1",
+    "technical": "tech1",
+    "design": "design1",
+    "quality": "quality1",
+}
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ class Role(StrEnum):
     FINANCE = "finance"
     OPERATIONS = "operations"
     PROCUREMENT = "procurement"
+    PURCHASING_HEAD = "purchasing_head"
     SPECIALIST = "specialist"
     CUSTOMER_SERVICE = "customer_service"
     MANAGEMENT = "management"
@@ -38,6 +39,7 @@ ROLE_LABELS = {
     Role.FINANCE: _("Finance clerk"),
     Role.OPERATIONS: _("Operations staff"),
     Role.PROCUREMENT: _("Procurement"),
+    Role.PURCHASING_HEAD: _("Head of purchasing"),
     Role.SPECIALIST: _("Technical / design / quality / safety staff"),
     Role.CUSTOMER_SERVICE: _("Customer service"),
     Role.MANAGEMENT: _("General management"),
