@@ -6,8 +6,15 @@ suppliers, through their own proxy model."""
 from crm_project.accounts import access
 from crm_project.accounts.roles import Role
 
-from .models import Supplier, SupplierDocument, SupplierGoodsLine, SupplierPaymentTerms, SupplierScore, SupplierStep
-from .models import SurveyFinding
+from .models import (
+    Supplier,
+    SupplierDocument,
+    SupplierGoodsLine,
+    SupplierPaymentTerms,
+    SupplierScore,
+    SupplierStep,
+    SurveyFinding,
+)
 from .permissions import survey_department_codes
 
 

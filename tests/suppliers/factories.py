@@ -1,10 +1,10 @@
 """Supplier files at any stage, built through the services as procurement and the survey team
 would build them (SUP-01 … SUP-07)."""
 
-import datetime
 import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from suppliers.identity import CODE_CHARACTERS, check_digit
 from suppliers.models import Principle, Stage, Supplier
@@ -63,14 +63,20 @@ def sign_all(supplier, team) -> None:
         supplier_sign_finding(actor=person, supplier=supplier, department=code, findings="现场良好", score=4)
 
 
+def sign_contracts(supplier, buyer, *, supply_on=None, quality_on=None) -> None:
+    today = timezone.localdate()
+    supplier_upload_contract(actor=buyer, supplier=supplier, kind="supply", signed_on=supply_on or today, file=pdf())
+    supplier_upload_contract(actor=buyer, supplier=supplier, kind="quality", signed_on=quality_on or today, file=pdf())
+
+
 def supplier_at(stage: str, *, buyer, team, head, **values) -> Supplier:
     """A supplier taken through the services up to `stage` (not `rejected`)."""
-    from django.utils import timezone
-
     supplier = register(buyer, **values)
     steps = [
         (Stage.GENERAL_SURVEY, lambda: supplier_advance(actor=buyer, supplier=supplier)),
-        (Stage.ONSITE_SURVEY, lambda: (complete_general_survey(supplier, buyer), supplier_advance(actor=buyer, supplier=supplier))),
+        (Stage.ONSITE_SURVEY, lambda: (
+            complete_general_survey(supplier, buyer), supplier_advance(actor=buyer, supplier=supplier),
+        )),
         (Stage.APPROVAL, lambda: (
             sign_all(supplier, team),
             supplier_update(actor=buyer, supplier=supplier, trading_reasons="质量稳定，价格合理。"),
@@ -78,8 +84,7 @@ def supplier_at(stage: str, *, buyer, team, head, **values) -> Supplier:
         )),
         (Stage.APPROVED, lambda: supplier_decide(actor=head, supplier=supplier, decision="approve", comment="同意")),
         (Stage.CONTRACTED, lambda: (
-            supplier_upload_contract(actor=buyer, supplier=supplier, kind="supply", signed_on=timezone.localdate(), file=pdf()),
-            supplier_upload_contract(actor=buyer, supplier=supplier, kind="quality", signed_on=timezone.localdate(), file=pdf()),
+            sign_contracts(supplier, buyer),
             supplier_advance(actor=buyer, supplier=supplier),
         )),
         (Stage.ACTIVE, lambda: supplier_activate(actor=buyer, supplier=supplier, payment_terms="月结60天")),
