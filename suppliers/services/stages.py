@@ -178,7 +178,8 @@ def supplier_activate(*, actor: User, supplier: Supplier, payment_terms: str) ->
             missing = missing_to_advance(SupplierParts.of(supplier))
             raise DomainError(
                 _(
-                    "Only a supplier whose contracts are signed can be activated; this one is at the %(stage)s stage. %(missing)s"
+                    "Only a supplier whose contracts are signed can be activated; this one is at the %(stage)s "
+                    "stage. %(missing)s"
                 )
                 % {"stage": Stage(supplier.stage).label, "missing": " ".join(missing)}
             )
