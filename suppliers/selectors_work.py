@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import Stage, Supplier, SurveyFinding
-from .permissions import survey_department_of
+from .permissions import is_purchasing_head, survey_department_of
 from .selectors import supplier_visible_to
 
 
@@ -22,7 +22,10 @@ def surveys_waiting_for(user) -> QuerySet[Supplier]:
 
 
 def applications_waiting_for(user) -> QuerySet[Supplier]:
-    """Applications at the approval stage that the user did not submit themselves."""
+    """Applications at the approval stage that the user, the head of purchasing, did not submit
+    themselves."""
+    if not is_purchasing_head(user):
+        return Supplier.objects.none()
     return (
         supplier_visible_to(user)
         .filter(stage=Stage.APPROVAL)
