@@ -35,9 +35,7 @@ def test_sales_finance_operations_customer_service_and_other_specialists_see_not
     assert candidate.pk not in payment_terms_visible_to(finance).values_list("pk", flat=True)
 
 
-def test_my_work_lists_the_surveys_my_department_has_not_signed_and_the_applications_to_decide(
-    at, buyer, head, team
-):
+def test_my_work_lists_the_surveys_my_department_has_not_signed_and_the_applications_to_decide(at, buyer, head, team):
     """SUP-04 SUP-05 DSH-02"""
     from suppliers.services.survey import supplier_sign_finding
 

@@ -39,8 +39,11 @@ def test_a_second_upload_of_a_kind_is_a_new_version_and_both_stay(at, buyer, hea
         ("report.pdf", EXE_BYTES, "program"),
         ("setup.docx", b"\x7fELF\x02\x01\x01" + b"\x00" * 40, "program"),
         ("notes.pdf", b"just some text pretending", "not accepted"),
-        ("macro.xlsx", _office({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>",
-                                "xl/vbaProject.bin": b"\x00"}), "macros"),  # fmt: skip
+        (
+            "macro.xlsx",
+            _office({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/vbaProject.bin": b"\x00"}),
+            "macros",
+        ),  # fmt: skip
         ("empty.pdf", b"", "empty"),
     ],
 )
@@ -58,8 +61,11 @@ def test_uploads_are_checked_by_content_not_by_name(at, buyer, name, content, me
     [
         ("scan.png", PNG_BYTES, "image/png"),
         ("scan.pdf", PNG_BYTES, "image/png"),  # the name is wrong, the content decides
-        ("history.docx", _office({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"}),
-         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),  # fmt: skip
+        (
+            "history.docx",
+            _office({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"}),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),  # fmt: skip
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "application/x-ole-storage"),
     ],
 )

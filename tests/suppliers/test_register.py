@@ -86,7 +86,9 @@ def test_only_procurement_registers(rep, gm, head):
     """ORG-01 ORG-02"""
     for person in (rep, gm, head):
         with pytest.raises(PermissionDenied):
-            supplier_register(actor=person, name="丁公司", credit_code=credit_code(6), legal_representative="李", goods="x")
+            supplier_register(
+                actor=person, name="丁公司", credit_code=credit_code(6), legal_representative="李", goods="x"
+            )
     assert not Supplier.objects.exists()
 
 

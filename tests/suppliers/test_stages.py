@@ -115,7 +115,9 @@ def test_a_department_signing_again_replaces_its_finding_and_keeps_the_history(a
     """SUP-04 ORG-03"""
     supplier = at(Stage.ONSITE_SURVEY)
     supplier_sign_finding(actor=technical, supplier=supplier, department="technical", findings="初评", score=2)
-    finding = supplier_sign_finding(actor=technical, supplier=supplier, department="technical", findings="复评", score=4)
+    finding = supplier_sign_finding(
+        actor=technical, supplier=supplier, department="technical", findings="复评", score=4
+    )
     assert supplier.findings.get().findings == "复评"
     assert finding.history.count() == 2
 
@@ -140,9 +142,7 @@ def test_only_the_head_of_purchasing_decides_and_not_on_an_application_of_their_
     assert Supplier.objects.get(pk=supplier.pk).stage == Stage.APPROVAL
 
 
-def test_the_head_rejects_with_a_comment_and_the_applicant_is_told(
-    at, buyer, head, django_capture_on_commit_callbacks
-):
+def test_the_head_rejects_with_a_comment_and_the_applicant_is_told(at, buyer, head, django_capture_on_commit_callbacks):
     """SUP-05 SUP-02 JOB-10"""
     supplier = at(Stage.APPROVAL)
     with pytest.raises(DomainError, match="why"):
@@ -207,9 +207,7 @@ def test_activation_needs_contracts_and_payment_terms(at, buyer):
     assert Supplier.objects.get(pk=supplier.pk).code is None
 
 
-def test_activation_tells_the_departments_concerned(
-    at, buyer, head, team, finance, django_capture_on_commit_callbacks
-):
+def test_activation_tells_the_departments_concerned(at, buyer, head, team, finance, django_capture_on_commit_callbacks):
     """SUP-07 JOB-10: procurement, the head, the survey departments and finance."""
     supplier = at(Stage.CONTRACTED)
     with django_capture_on_commit_callbacks(execute=True):
