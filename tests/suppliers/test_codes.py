@@ -28,7 +28,7 @@ def test_two_activations_racing_on_two_connections_get_two_consecutive_codes(at,
             try:
                 barrier.wait()
                 supplier_activate(actor=buyer, supplier=supplier, payment_terms="月结60天")
-            except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            except Exception as error:
                 errors.append(error)
             finally:
                 connection.close()

@@ -43,7 +43,7 @@ def test_a_second_upload_of_a_kind_is_a_new_version_and_both_stay(at, buyer, hea
             "macro.xlsx",
             _office({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/vbaProject.bin": b"\x00"}),
             "macros",
-        ),  # fmt: skip
+        ),
         ("empty.pdf", b"", "empty"),
     ],
 )
@@ -65,7 +65,7 @@ def test_uploads_are_checked_by_content_not_by_name(at, buyer, name, content, me
             "history.docx",
             _office({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"}),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),  # fmt: skip
+        ),
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "application/x-ole-storage"),
     ],
 )
