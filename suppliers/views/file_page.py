@@ -156,7 +156,6 @@ def _empty_forms() -> dict:
         "suspend": ReasonForm(prefix="suspend"),
         "reactivate": ReasonForm(prefix="reactivate"),
         "score": ScoreForm(prefix="score"),
-        "finding": FindingForm(prefix="finding"),
         "document": DocumentForm(prefix="document"),
         "contract": ContractForm(prefix="contract"),
     }
@@ -177,6 +176,9 @@ def detail_context(request, supplier, *, bound=None, bound_action: str = "", bou
                 "technical_meeting_notes": supplier.technical_meeting_notes,
             },
         )
+    own_department = survey_department_of(user)
+    if "finding" in allowed:
+        forms["finding"] = FindingForm(prefix="finding", initial={"department": own_department})
     goods_formset = None
     if "application" in allowed:
         forms["application"] = ApplicationForm(
@@ -196,7 +198,6 @@ def detail_context(request, supplier, *, bound=None, bound_action: str = "", bou
     if bound is not None and bound_action not in forms:
         action_error = " ".join(str(message) for errors in bound.errors.values() for message in errors)
 
-    own_department = survey_department_of(user)
     findings = [
         {
             "code": code,

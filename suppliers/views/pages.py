@@ -105,7 +105,7 @@ def supplier_create(request):
     """SUP-02: procurement registers a candidate."""
     _require_files(request.user)
     if not can_register(request.user):
-        return render(request, "403.html", {"detail": _("Only procurement registers supplier candidates.")}, 403)
+        return render(request, "403.html", {"detail": _("Only procurement registers supplier candidates.")}, status=403)
     form = SupplierForm(request.POST or None)
     status = 200
     if request.method == "POST":
