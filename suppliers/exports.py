@@ -6,7 +6,7 @@ import io
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -178,7 +178,7 @@ def supplier_file_workbook(supplier, *, names: dict) -> Workbook:
     page.heading(_("On-site survey findings"))
     findings = {finding.department.code: finding for finding in supplier.findings.all()}
     page.table(
-        [_("Department"), _("Findings"), _("Score"), _("Signed by"), _("Signed at")],
+        [_("Department"), pgettext("on-site survey", "Findings"), _("Score"), _("Signed by"), _("Signed at")],
         [
             [names.get(code, code), findings[code].findings if code in findings else _("not signed yet"),
              f"{findings[code].score}/5" if code in findings else "",

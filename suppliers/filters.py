@@ -15,11 +15,11 @@ class SupplierFilter(django_filters.FilterSet):
     goods = django_filters.CharFilter(label=_("Goods"), field_name="goods", lookup_expr="icontains")
     registered_from = django_filters.DateFilter(
         label=_("Registered from"), field_name="registered_at__date", lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )  # fmt: skip
     registered_to = django_filters.DateFilter(
         label=_("Registered until"), field_name="registered_at__date", lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )  # fmt: skip
 
     class Meta:

@@ -83,7 +83,7 @@ class ContractForm(forms.Form):
         label=_("Contract"),
         choices=[(short, DocumentKind(kind).label) for short, kind in CONTRACT_KINDS.items()],
     )
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     file = forms.FileField(label=_("Scan"), help_text=_("PDF, an image or an Office file."))
 
 
@@ -99,7 +99,7 @@ class FindingForm(forms.Form):
     """SUP-04: the department's own findings and score, signed by the one who sends them."""
 
     department = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
-    findings = _text(_("Findings"), max_length=SURVEY_NOTE_MAX, rows=4)
+    findings = _text(pgettext_lazy("on-site survey", "Findings"), max_length=SURVEY_NOTE_MAX, rows=4)
     score = forms.TypedChoiceField(
         label=_("Score"),
         choices=[(number, str(number)) for number in range(1, 6)],

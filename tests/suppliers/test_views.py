@@ -226,7 +226,7 @@ def test_the_page_lists_what_the_general_survey_still_misses(client_for, buyer, 
 
 def test_the_page_runs_a_constant_number_of_queries(client_for, buyer, team, at):
     """SUP-01 SUP-03 SUP-04 SUP-07: more documents, versions, scores, findings and steps, same queries."""
-    small = at(Stage.GENERAL_SURVEY)
+    small = at(Stage.ONSITE_SURVEY)
     big = at(Stage.ONSITE_SURVEY)
     for kind in SURVEY_DOCUMENTS:
         for _index in range(3):
@@ -240,6 +240,15 @@ def test_the_page_runs_a_constant_number_of_queries(client_for, buyer, team, at)
         assert client.get(_detail(big)).status_code == 200
     assert big.documents.count() == 20 and big.findings.count() == 3 and big.steps.count() > small.steps.count()
     assert len(few) == len(many)
+
+
+def test_the_page_renders_in_chinese(client_for, buyer, at):
+    """SUP-02: the page follows the user's language."""
+    supplier = at(Stage.APPROVAL)
+    buyer.language = "zh-hans"
+    buyer.save(update_fields=["language"])
+    response = client_for(buyer).get(_detail(supplier), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200 and '<html lang="zh-hans">' in _text(response)
 
 
 def test_every_version_of_a_document_is_listed_and_downloadable(client_for, buyer):
