@@ -16,6 +16,7 @@ from ..access_rules import sees_supplier_files
 from ..exports import PaymentTermsExport, SupplierExport
 from ..filters import PaymentTermsFilter, SupplierFilter
 from ..forms import SupplierForm
+from ..models import Stage
 from ..permissions import can_register, can_run_file
 from ..selectors import payment_terms_visible_to, supplier_visible_to
 from ..services.register import DuplicateSupplier, supplier_register, supplier_update
@@ -101,12 +102,21 @@ def _save_details(request, form, *, supplier=None):
     return None
 
 
+def _again_initial(request) -> dict:
+    """`?again=<pk>`: a rejected file's details, to register the company again (SUP-02)."""
+    pk = request.GET.get("again", "")
+    if not pk.isdigit():
+        return {}
+    earlier = supplier_visible_to(request.user).filter(pk=int(pk), stage=Stage.REJECTED).first()
+    return SupplierForm.initial_of(earlier) if earlier else {}
+
+
 def supplier_create(request):
     """SUP-02: procurement registers a candidate."""
     _require_files(request.user)
     if not can_register(request.user):
         return render(request, "403.html", {"detail": _("Only procurement registers supplier candidates.")}, status=403)
-    form = SupplierForm(request.POST or None)
+    form = SupplierForm(request.POST or None, initial=_again_initial(request))
     status = 200
     if request.method == "POST":
         if form.is_valid() and (supplier := _save_details(request, form)) is not None:

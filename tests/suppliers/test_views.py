@@ -170,6 +170,9 @@ def test_a_rejected_company_registered_again_links_both_files(client_for, buyer)
     old = register(buyer, name="旧档案有限公司")
     supplier_reject(actor=buyer, supplier=old, reason="资质不足")
     client = client_for(buyer)
+    assert 'id="register-again"' in _text(client.get(_detail(old)))
+    form = client.get(reverse("suppliers:supplier_create"), {"again": old.pk}).context["form"]
+    assert form.initial["credit_code"] == old.credit_code and form.initial["name"] == "旧档案有限公司"
     client.post(reverse("suppliers:supplier_create"), _details(name="旧档案有限公司", credit_code=old.credit_code))
     new = Supplier.objects.exclude(pk=old.pk).get()
     assert new.previous == old
@@ -432,6 +435,16 @@ def test_procurement_cannot_decide_and_the_head_must_give_a_reason_to_reject(cli
     assert _snapshot(supplier) == before
 
 
+def test_the_head_cannot_decide_before_the_application_is_submitted(client_for, head, at):
+    """SUP-02 SUP-05: no approval while the on-site survey is open; the service's message, 400."""
+    supplier = at(Stage.ONSITE_SURVEY)
+    before = _snapshot(supplier)
+    response = client_for(head).post(_act(supplier, "decide"), {"decide-decision": "approve", "decide-comment": ""})
+    assert response.status_code == 400
+    assert "There is no approval application to decide on" in _text(response)
+    assert _snapshot(supplier) == before
+
+
 def test_a_department_cannot_sign_for_another(client_for, at, team):
     """SUP-04: the technical department's staff posting the design department's findings are refused."""
     supplier = at(Stage.ONSITE_SURVEY)
@@ -548,6 +561,10 @@ def test_management_sees_the_pages_without_forms_and_its_posts_are_refused(clien
         assert "supplier_action" not in html and "/act/" not in html and 'id="edit-details"' not in html
         assert 'id="export-file"' in html
     assert client.get(reverse("suppliers:payment_terms")).status_code == 200
+    document = active.documents.first()
+    assert client.get(reverse("suppliers:document_download", args=[document.pk])).status_code == 200
+    assert client.get(reverse("suppliers:supplier_file_export", args=[active.pk])).status_code == 200
+    assert client.get(reverse("suppliers:supplier_edit", args=[supplier.pk])).status_code == 403
     before = _snapshot(supplier)
     data = {
         "advance-note": "", "reject-reason": "管理层", "notes-interview_notes": "改", "score-principle": 1,
