@@ -117,7 +117,7 @@ def allowed_actions(user, supplier) -> set[str]:
     return allowed
 
 
-def stage_bar(supplier, missing: list[str]) -> list[dict]:
+def stage_bar(supplier) -> list[dict]:
     """Each stage of SUP-02 as done, current or still to come; a rejected file shows where it
     was stopped."""
     stopped = supplier.rejected_from if supplier.stage == Stage.REJECTED else None
@@ -214,7 +214,7 @@ def detail_context(request, supplier, *, bound=None, bound_action: str = "", bou
     steps = [{"step": step, "label": STEP_LABELS.get(step.action, step.action)} for step in supplier.steps.all()]
     return {
         "supplier": supplier,
-        "stage_bar": stage_bar(supplier, missing),
+        "stage_bar": stage_bar(supplier),
         "missing": missing,
         "forms": forms,
         "goods_formset": goods_formset,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from crm_project.core.models import ExportLog
-from suppliers.models import Stage
+from suppliers.models import Stage, Supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +36,21 @@ def test_the_supplier_file_export_holds_the_whole_file_and_is_logged(client_for,
     assert "supply contract" in text and "quality-assurance contract" in text
     assert sheet.page_setup.paperSize == 9 and sheet.print_title_rows
     assert ExportLog.objects.get().name == "supplier-file"
+
+
+def test_the_exports_keep_stored_control_characters_and_formulas_as_harmless_text(client_for, buyer, at):
+    """SUP-07 DSH-03: text stored around the services' cleaning neither breaks nor runs in Excel."""
+    supplier = at(Stage.ACTIVE)
+    Supplier.objects.filter(pk=supplier.pk).update(name="Bad\x01Name\x1f Co", goods='=HYPERLINK("http://x")')
+    client = client_for(buyer)
+    for url in (
+        reverse("suppliers:supplier_list") + "?export=xlsx",
+        reverse("suppliers:supplier_file_export", args=[supplier.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        cells = [cell for row in sheet.iter_rows() for cell in row if cell.value]
+        assert any("BadName Co" in str(cell.value) for cell in cells), url
+        formula = next(cell for cell in cells if str(cell.value).startswith("=HYPERLINK"))
+        assert formula.data_type == "s", url
