@@ -84,12 +84,10 @@ class SupplierFilter(django_filters.FilterSet):
 def _raise(error: DomainError):
     if isinstance(error, DuplicateSupplier):
         existing = error.existing
-        raise ValidationError(
-            {
-                error.field or "detail": [error.message],
-                "existing": {"id": existing.pk, "name": existing.name, "stage": existing.stage},
-            }
-        )
+        refusal = ValidationError({error.field or "detail": [error.message]})
+        # The existing file's id stays a number (ValidationError would turn it into text).
+        refusal.detail["existing"] = {"id": existing.pk, "name": existing.name, "stage": existing.stage}
+        raise refusal
     raise_for_api(error)
 
 
