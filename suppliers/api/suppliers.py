@@ -117,7 +117,9 @@ class SupplierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return super().get_parsers()
 
     def get_queryset(self):
-        return with_file(supplier_visible_to(self.request.user))
+        visible = supplier_visible_to(self.request.user)
+        # A step only needs to know the file is visible; the answer reads it whole (`_respond`).
+        return with_file(visible) if self.action in ("list", "retrieve") else visible
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -128,7 +130,7 @@ class SupplierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return context
 
     def _respond(self, supplier: Supplier, code=status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=supplier.pk)
+        fresh = with_file(supplier_visible_to(self.request.user)).get(pk=supplier.pk)
         return Response(self.get_serializer(fresh).data, status=code)
 
     def _body(self, serializer_class, request):

@@ -420,3 +420,16 @@ def test_contract_dates_in_the_future_or_before_the_approval_are_refused(at, buy
                                    "file": pdf()}, format="multipart")  # fmt: skip
         refused(response)
     assert not SupplierDocument.objects.filter(supplier=supplier, kind__in=CONTRACTS).exists()
+
+
+def test_a_supplier_reads_in_a_constant_number_of_queries(at, buyer):
+    """SUP-07 ORG-02: more documents, versions and steps do not cost more queries."""
+    client = api(buyer)
+    small = at(Stage.GENERAL_SURVEY)
+    large = at(Stage.ACTIVE)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url(small)).status_code == 200
+    with CaptureQueriesContext(connection) as more:
+        data = client.get(url(large)).json()
+    assert len(data["documents"]) == 7 and len(data["steps"]) > 5
+    assert len(more) == len(few)
