@@ -14,6 +14,7 @@ from crm_project.notifications.api import NotificationViewSet
 from crm_project.workdays.api import WorkdaysView
 from customers import api as customers_api
 from expenses import api as expenses_api
+from suppliers import api as suppliers_api
 
 router = DefaultRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
@@ -21,6 +22,7 @@ customers_api.register(router)
 expenses_api.register(router)
 complaints_api.register(router)
 surveys_api.register(router)
+suppliers_api.register(router)
 
 urlpatterns = [
     path("auth/token/", login_throttle(TokenView.as_view()), name="api-token"),

@@ -366,6 +366,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set several fields share (a supplier's stage, its steps' from/to stages).
+    "ENUM_NAME_OVERRIDES": {"SupplierStageEnum": "suppliers.models.suppliers.Stage"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "crm_project.core.api.schema.document_errors",
