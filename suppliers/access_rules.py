@@ -15,14 +15,13 @@ from .models import (
     SupplierStep,
     SurveyFinding,
 )
-from .permissions import survey_department_codes
+from .permissions import is_survey_department_staff
 
 
 def sees_supplier_files(user) -> bool:
     if access.sees_everything(user) or user.has_role(Role.PROCUREMENT, Role.PURCHASING_HEAD):
         return True
-    department = user.department
-    return user.has_role(Role.SPECIALIST) and department is not None and department.code in survey_department_codes()
+    return is_survey_department_staff(user)
 
 
 def _suppliers(user, queryset):

@@ -21,15 +21,20 @@ def is_purchasing_head(user) -> bool:
     return user.is_authenticated and not is_read_only(user) and user.has_role(Role.PURCHASING_HEAD)
 
 
+def is_survey_department_staff(user) -> bool:
+    """A specialist of one of the survey departments (SUP-04): sees supplier files (ORG-02)."""
+    if not user.is_authenticated or not user.has_role(Role.SPECIALIST):
+        return False
+    department = user.department
+    return department is not None and department.code in survey_department_codes()
+
+
 def survey_department_of(user) -> str | None:
     """The survey department the user signs for: their own, if it is on the survey team and
     they are its staff (SUP-04). Nobody signs for another department."""
-    if not user.is_authenticated or is_read_only(user) or not user.has_role(Role.SPECIALIST):
+    if is_read_only(user) or not is_survey_department_staff(user):
         return None
-    department = user.department
-    if department is None or department.code not in survey_department_codes():
-        return None
-    return department.code
+    return user.department.code
 
 
 def on_survey_team(user) -> bool:

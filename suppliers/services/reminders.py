@@ -24,7 +24,7 @@ from .common import supplier_url
 def _stage_began(stage: str) -> dict[int, date]:
     """{supplier id: the local day it entered `stage`} for the suppliers now in it."""
     rows = (
-        SupplierStep.objects.filter(supplier__stage=stage, to_stage=stage, action__in=["advance"])
+        SupplierStep.objects.filter(supplier__stage=stage, to_stage=stage, action="advance")
         .values("supplier_id")
         .annotate(at=Max("at"))
     )
