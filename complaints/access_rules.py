@@ -1,7 +1,8 @@
 """Complaints and surveys in the access registry (ORG-02).
 
 Complaints: customer service (who takes them in) and management see all; a department
-sees those assigned to it; sales sees the complaints of the customers it may see.
+sees those assigned to it; sales sees the complaints of the customers it may see; operations
+sees the tenants' complaints (CMP-01).
 Survey definitions and rounds: customer service, sales managers/directors and management.
 Responses and follow-ups: as their customer is visible (the owner sees their own).
 """
@@ -20,6 +21,8 @@ def _complaints(user, queryset):
     if access.sees_everything(user) or user.has_role(Role.CUSTOMER_SERVICE):
         return queryset
     condition = Q(customer__in=access.visible_to(user, Customer.objects.all())) | Q(department__head=user)
+    if user.has_role(Role.OPERATIONS):
+        condition |= Q(tenant__isnull=False)  # the tenant desk's complaints (CMP-01)
     # A sales rep sees only their own customers' complaints (ORG-02), even those assigned to
     # the sales department; the department's clerk/manager/director see those.
     rep_only = user.has_role(Role.SALES_REP) and not user.sees_department

@@ -15,6 +15,7 @@ from crm_project.workdays.api import WorkdaysView
 from customers import api as customers_api
 from expenses import api as expenses_api
 from suppliers import api as suppliers_api
+from tenants import api as tenants_api
 
 router = DefaultRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
@@ -23,6 +24,7 @@ expenses_api.register(router)
 complaints_api.register(router)
 surveys_api.register(router)
 suppliers_api.register(router)
+tenants_api.register(router)
 
 urlpatterns = [
     path("auth/token/", login_throttle(TokenView.as_view()), name="api-token"),

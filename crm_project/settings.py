@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "expenses",
     "complaints",
     "suppliers",
+    "tenants",
 ]
 
 MIDDLEWARE = [
@@ -330,6 +331,38 @@ SUPPLIER_CODE_FORMAT = env("SUPPLIER_CODE_FORMAT", "SUP-{year}-{number:04d}")
 SUPPLIER_DOCUMENT_MAX_MB = env_int("SUPPLIER_DOCUMENT_MAX_MB", 20)
 # An unsigned on-site survey or an undecided application is reminded after this many working days.
 SUPPLIER_REMINDER_WORKING_DAYS = env_int("SUPPLIER_REMINDER_WORKING_DAYS", 3)
+
+# --- Tenant service desk (TEN-01 … TEN-04) ----------------------------------------------------
+# The department that runs the desk; its head is the operations manager breaches go to (JOB-06).
+TENANT_DESK_DEPARTMENT = env("TENANT_DESK_DEPARTMENT", "operations")
+TENANT_LEASE_WARNING_DAYS = env_int("TENANT_LEASE_WARNING_DAYS", 90)
+# TEN-03: per category, the time to respond and to resolve, each "<n> <unit>" with the unit
+# minutes, hours (on the clock: the hotline is 24 hours) or working days (the calendar, CAL-02);
+# empty for no target.
+TENANT_RESPONSE_STANDARDS = {
+    "emergency": {
+        "respond": env("TENANT_EMERGENCY_RESPOND", "15 minutes"),
+        "resolve": env("TENANT_EMERGENCY_RESOLVE", "4 hours"),
+    },
+    "repair": {"respond": env("TENANT_REPAIR_RESPOND", "2 hours"), "resolve": env("TENANT_REPAIR_RESOLVE", "48 hours")},
+    "complaint": {
+        "respond": env("TENANT_COMPLAINT_RESPOND", "24 hours"),
+        "resolve": env("TENANT_COMPLAINT_RESOLVE", "5 working days"),
+    },
+    "inquiry": {"respond": env("TENANT_INQUIRY_RESPOND", "24 hours"), "resolve": env("TENANT_INQUIRY_RESOLVE", "")},
+    "suggestion": {
+        "respond": env("TENANT_SUGGESTION_RESPOND", ""),
+        "resolve": env("TENANT_SUGGESTION_RESOLVE", ""),
+    },
+}
+# The department a new request of a category goes to at once ("repair:engineering,…"); others
+# wait for the desk to assign them.
+TENANT_DEFAULT_DEPARTMENTS = dict(
+    pair.split(":", 1) for pair in env_list("TENANT_DEFAULT_DEPARTMENTS", "emergency:engineering,repair:engineering")
+)
+TENANT_RECORDING_RETENTION_DAYS = env_int("TENANT_RECORDING_RETENTION_DAYS", 30)
+TENANT_RECORDING_MAX_MB = env_int("TENANT_RECORDING_MAX_MB", 20)
+TENANT_PHOTO_MAX_MB = env_int("TENANT_PHOTO_MAX_MB", 10)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -29,6 +29,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("surveys/", include("complaints.urls_surveys")),
     path("suppliers/", include("suppliers.urls")),
+    path("tenants/", include("tenants.urls")),
     path("admin/login/", login_throttle(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crm_project.api_urls")),

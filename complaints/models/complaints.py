@@ -72,6 +72,11 @@ class Complaint(models.Model):
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact person"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # CMP-01: a tenant's complaint taken at the tenant service desk (tenants/services/complaints.py).
+    tenant = models.ForeignKey(
+        "tenants.Tenant", verbose_name=_("tenant"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="complaints",
+    )  # fmt: skip
     complainant_name = models.CharField(_("complainant"), max_length=100)
     complainant_contact = models.CharField(_("phone or e-mail"), max_length=150, blank=True)
     complainant_company = models.CharField(_("company"), max_length=200, blank=True)

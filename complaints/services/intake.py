@@ -73,6 +73,7 @@ def _create(
     severity: str,
     received_at: datetime,
     address: str | None = None,
+    tenant=None,
 ) -> tuple[Complaint, str]:
     if channel not in Channel.values:
         raise DomainError(_("Unknown channel."), field="channel")
@@ -88,6 +89,7 @@ def _create(
         status=ComplaintStatus.RECEIVED,
         customer=customer,
         contact=contact,
+        tenant=tenant,
         complainant_name=name,
         complainant_contact=contact_text,
         complainant_company=company,
@@ -200,14 +202,46 @@ def complaint_submit_public(
     return complaint, token
 
 
-def _tell_customer_service(complaint: Complaint) -> None:
-    """CMP-01: nobody watches the public form, so customer service hears of each complaint at once."""
+PUBLIC_FORM_TITLE = gettext_lazy("New complaint %(reference)s from the public form")
+TENANT_DESK_TITLE = gettext_lazy("New complaint %(reference)s from the tenant service desk")
+
+
+def complaint_log_from_desk(
+    *, actor, channel: str, tenant, complainant_name: str, complainant_contact: str, complainant_company: str,
+    text: str, received_at: datetime, note: str = "",
+) -> Complaint:  # fmt: skip
+    """CMP-01: a tenant's complaint taken at the tenant service desk (tenants/services/complaints.py),
+    inside the desk's transaction. The desk is a complaint channel in its own right, so its
+    staff need no complaint role; customer service hears of it at once and takes it on."""
+    complaint, _token = _create(
+        actor=actor,
+        channel=channel,
+        customer=None,
+        contact=None,
+        tenant=tenant,
+        name=complainant_name[:NAME_MAX],
+        contact_text=complainant_contact[:CONTACT_MAX],
+        company=complainant_company[:COMPANY_MAX],
+        text=text[:TEXT_MAX],
+        category="",
+        severity=Severity.NORMAL,
+        received_at=received_at,
+    )
+    if note:
+        complaint.events.update(note=note)
+    transaction.on_commit(lambda: _tell_customer_service(complaint, title=TENANT_DESK_TITLE))
+    return complaint
+
+
+def _tell_customer_service(complaint: Complaint, *, title=PUBLIC_FORM_TITLE) -> None:
+    """CMP-01: nobody watches the public form (or the tenant desk's complaints), so customer
+    service hears of each complaint at once."""
     for person in active_users_with_role(Role.CUSTOMER_SERVICE):
         notify(
             recipient=person,
             key=f"complaint-received:{complaint.pk}:{person.pk}",
             kind="complaint",
-            title=gettext_lazy("New complaint %(reference)s from the public form"),
+            title=title,
             body=gettext_lazy("%(name)s (%(company)s): %(text)s"),
             params={
                 "reference": complaint.reference,

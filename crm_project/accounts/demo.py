@@ -12,6 +12,7 @@ DEPARTMENTS = [
     ("sales", "销售部", "Sales"),
     ("finance", "财务部", "Finance"),
     ("operations", "营运部", "Operations"),
+    ("engineering", "工程部", "Engineering"),
     ("procurement", "资材部", "Procurement"),
     ("technical", "技术部", "Technical"),
     ("design", "设计部", "Design"),
@@ -33,6 +34,10 @@ USERS = [
     ("director1", "赵", "磊", "sales", [Role.SALES_DIRECTOR]),
     ("finance1", "孙", "丽", "finance", [Role.FINANCE]),
     ("ops1", "周", "杰", "operations", [Role.OPERATIONS]),
+    # The tenant service desk (TEN-01 … TEN-04): the operations manager heads Operations, and
+    # Engineering handles repairs and emergencies.
+    ("opsmanager1", "黄", "经理", "operations", [Role.OPERATIONS]),
+    ("eng1", "徐", "工", "engineering", [Role.SPECIALIST]),
     ("procure1", "吴", "芳", "procurement", [Role.PROCUREMENT]),
     ("procurehead1", "冯", "刚", "procurement", [Role.PURCHASING_HEAD]),
     # Staff of the departments on a supplier's on-site survey (SUP-04); quality1 also heads
@@ -48,7 +53,8 @@ USERS = [
 DEPARTMENT_HEADS = {
     "sales": "manager1",
     "finance": "finance1",
-    "operations": "ops1",
+    "operations": "opsmanager1",
+    "engineering": "eng1",
     "management": "gm1",
     "procurement": "procurehead1",
     "technical": "tech1",

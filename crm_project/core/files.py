@@ -50,10 +50,14 @@ def display_name(name: str, *, fallback: str = "file") -> str:
     return name[:200] or fallback
 
 
-def visible_file_response(user, queryset: QuerySet, *, pk, field: str, name_field: str) -> FileResponse:
+def visible_file_response(
+    user, queryset: QuerySet, *, pk, field: str, name_field: str, inline_type: str = ""
+) -> FileResponse:
     """The file in `field` of the record `pk`, if the record is visible to the user (404 if
     not, or if it has no file): an attachment under its original name, never cached by the
-    browser or a proxy and never sniffed into something executable."""
+    browser or a proxy and never sniffed into something executable. With `inline_type` (a
+    content type read from the file when it was uploaded: audio, images) the browser shows or
+    plays it in the page instead."""
     record = get_object_or_404(visible_to(user, queryset), pk=pk)
     stored = getattr(record, field)
     if not stored:
@@ -63,7 +67,9 @@ def visible_file_response(user, queryset: QuerySet, *, pk, field: str, name_fiel
     except (FileNotFoundError, OSError):
         raise Http404 from None
     original = getattr(record, name_field, "") or PurePath(stored.name).name
-    response = FileResponse(handle, as_attachment=True, filename=display_name(original))
+    response = FileResponse(
+        handle, as_attachment=not inline_type, filename=display_name(original), content_type=inline_type or None
+    )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

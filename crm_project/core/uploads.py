@@ -102,3 +102,68 @@ def check_document(uploaded, *, max_mb: int) -> FileKind:
             field="file",
         )
     return kind
+
+
+IMAGE_KINDS = (JPEG, PNG, GIF, WEBP)
+
+
+def check_image(uploaded, *, max_mb: int) -> FileKind:
+    """A photo (JPEG, PNG, GIF, WebP), read from the content, or a DomainError on `file`."""
+    kind = check_document(uploaded, max_mb=max_mb)
+    if kind not in IMAGE_KINDS:
+        raise DomainError(_("This is not a photo. Upload a JPEG, PNG, GIF or WebP image."), field="file")
+    return kind
+
+
+# --- audio (TEN-04: call recordings) ----------------------------------------------------------
+
+MP3 = FileKind("audio/mpeg", "mp3", "MP3")
+WAV = FileKind("audio/wav", "wav", "WAV")
+M4A = FileKind("audio/mp4", "m4a", "M4A/AAC")
+OGG = FileKind("audio/ogg", "ogg", "Ogg")
+FLAC = FileKind("audio/flac", "flac", "FLAC")
+AMR = FileKind("audio/amr", "amr", "AMR")
+AAC = FileKind("audio/aac", "aac", "AAC")
+AUDIO_LABELS = "MP3, WAV, M4A/AAC, Ogg, FLAC, AMR"
+_MP4_AUDIO_BRANDS = (b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"3gp4", b"3gp5", b"3gp6", b"dash")
+
+
+def detect_audio(uploaded) -> FileKind | None:
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    # AMR begins with "#!AMR", which is not a script: check it before the programs are refused.
+    if head.startswith(b"#!AMR"):
+        return AMR
+    if any(head.startswith(signature) for signature in _EXECUTABLES):
+        raise DomainError(_("This file is a program, not a recording, and is refused."), field="file")
+    if head.startswith(b"ID3"):
+        return MP3
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return AAC  # ADTS: 1111 1111 1111 x00x
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return MP3  # an MPEG audio frame without a tag
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return WAV
+    if head[4:8] == b"ftyp" and head[8:12] in _MP4_AUDIO_BRANDS:
+        return M4A
+    if head.startswith(b"OggS"):
+        return OGG
+    if head.startswith(b"fLaC"):
+        return FLAC
+    return None
+
+
+def check_audio(uploaded, *, max_mb: int) -> FileKind:
+    """The kind of an uploaded recording, read from its content, or a DomainError on `file`."""
+    if uploaded is None or not getattr(uploaded, "size", 0):
+        raise DomainError(_("Choose a recording to upload; this file is empty."), field="file")
+    if uploaded.size > max_mb * 1024 * 1024:
+        raise DomainError(_("The file is too large (at most %(mb)d MB).") % {"mb": max_mb}, field="file")
+    kind = detect_audio(uploaded)
+    if kind is None:
+        raise DomainError(
+            _("This is not a recording we can play. Upload a %(allowed)s file.") % {"allowed": AUDIO_LABELS},
+            field="file",
+        )
+    return kind

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TenantsConfig(AppConfig):
+    name = "tenants"
+    verbose_name = _("Tenants")
+
+    def ready(self) -> None:
+        # Access rules, navigation, "My work" panels and schedules of the tenant service desk
+        # (TEN-01 … TEN-04, TEN-09, TEN-11).
+        from . import access_rules, schedules  # noqa: F401
+        from .standards import check_all
+
+        check_all()

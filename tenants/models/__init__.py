@@ -1,0 +1,34 @@
+from .desk import Recording, RecordingPurge, StorageItem
+from .requests import (
+    ONLINE_CHANNELS,
+    OPEN_STATUSES,
+    UNRESOLVED_STATUSES,
+    Category,
+    Channel,
+    OnlineReply,
+    RequestEscalation,
+    RequestEvent,
+    RequestPhoto,
+    Status,
+    TenantRequest,
+)
+from .tenants import Tenant, TenantContact
+
+__all__ = [
+    "ONLINE_CHANNELS",
+    "OPEN_STATUSES",
+    "UNRESOLVED_STATUSES",
+    "Category",
+    "Channel",
+    "OnlineReply",
+    "Recording",
+    "RecordingPurge",
+    "RequestEscalation",
+    "RequestEvent",
+    "RequestPhoto",
+    "Status",
+    "StorageItem",
+    "Tenant",
+    "TenantContact",
+    "TenantRequest",
+]
