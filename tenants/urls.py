@@ -1,7 +1,19 @@
-"""Each feature module under views/ declares its own `urlpatterns`, next to its views."""
+"""Each feature module under views/ declares its own `urlpatterns`, next to its views.
 
-from .views import requests
+URL names (a contract between the pages, notifications and tests):
+    tenants:desk, tenants:request_list, tenants:request_new, tenants:request_detail,
+    tenants:tenant_list, tenants:tenant_new, tenants:tenant_detail, tenants:tenant_edit,
+    tenants:storage_list, tenants:recording_archive, and the file downloads in views/files.py.
+"""
+
+from .views import archive, desk, files, requests, storage
 
 app_name = "tenants"
 
-urlpatterns = [*requests.urlpatterns]
+urlpatterns = [
+    *desk.urlpatterns,
+    *requests.urlpatterns,
+    *archive.urlpatterns,
+    *storage.urlpatterns,
+    *files.urlpatterns,
+]
