@@ -53,9 +53,18 @@ class ComplaintListView(FilteredListView):
 
 def _complaint_for(request, pk: int):
     queryset = with_flags(complaint_visible_to(request.user)).select_related(
-        "customer", "customer__owner", "contact", "department", "department__head", "received_by"
+        "customer", "customer__owner", "contact", "department", "department__head", "received_by", "tenant"
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def _tenant_request(user, complaint):
+    """CMP-01: the tenant desk's request that opened this ticket, if the user may see it."""
+    if not complaint.tenant_id:
+        return None
+    from tenants.selectors import request_visible_to
+
+    return request_visible_to(user).filter(complaint=complaint).only("pk", "reference").first()
 
 
 def _detail_context(request, complaint, *, bound=None, bound_action: str = "") -> dict:
@@ -96,6 +105,7 @@ def _detail_context(request, complaint, *, bound=None, bound_action: str = "") -
     return {
         "complaint": complaint,
         "customer_visible": customer_visible,
+        "tenant_request": _tenant_request(user, complaint),
         "action_error": action_error,
         "targets": complaint_targets(complaint),
         "events": complaint.events.select_related("user").order_by("pk"),

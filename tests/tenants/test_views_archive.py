@@ -138,3 +138,13 @@ def test_bad_input_is_400_and_writes_nothing(client_for, desk, bad):
     response = client_for(desk).post(reverse("tenants:tenant_new"), _form(**bad))
     assert response.status_code == 400
     assert Tenant.objects.count() == before
+
+
+def test_complaint_page_shows_the_tenant_and_its_request(client_for, desk, tenant, administrator):
+    """CMP-01: a tenant's complaint ticket names the tenant and links the desk's request."""
+    tenant_request = RequestFactory(actor=desk, tenant=tenant, category="complaint", description="噪音扰民")
+    complaint = tenant_request.complaint
+    page = client_for(administrator).get(reverse("complaints:complaint_detail", args=[complaint.pk]))
+    assert page.status_code == 200
+    assert tenant.shop_name in page.content.decode()
+    assert reverse("tenants:request_detail", args=[tenant_request.pk]) in page.content.decode()
