@@ -11,9 +11,9 @@ from crm_project.core.errors import PermissionDenied as CorePermissionDenied
 from crm_project.core.listing import FilteredListView
 
 from ..forms_requests import RequestLogForm
-from ..permissions import can_log
+from ..permissions import can_confirm, can_log, can_work_on
 from ..selectors import request_visible_to, with_flags
-from ..services.requests import request_log
+from ..services.requests import allowed_actions, request_log
 from .desk import has_tenant_access
 
 
@@ -43,7 +43,15 @@ def request_detail(request, pk: int):
         with_flags(request_visible_to(request.user)).select_related("tenant", "department"), pk=pk
     )
     events = tenant_request.events.select_related("user")
-    return render(request, "tenants/request_detail.html", {"tenant_request": tenant_request, "events": events})
+    steps = allowed_actions(tenant_request)
+    context = {
+        "tenant_request": tenant_request,
+        "events": events,
+        "may_respond": "respond" in steps and can_work_on(request.user, tenant_request),
+        "may_resolve": "resolve" in steps and can_work_on(request.user, tenant_request),
+        "may_confirm": "confirm" in steps and can_confirm(request.user, tenant_request),
+    }
+    return render(request, "tenants/request_detail.html", context)
 
 
 urlpatterns = [

@@ -100,3 +100,32 @@ def test_gm_sees_the_desk_without_the_log_button(client, desk, tenant, gm):
     assert response.status_code == 200
     assert reverse("tenants:request_new") not in response.content.decode()
     assert client.get(reverse("tenants:request_new")).status_code == 403
+
+
+def test_respond_resolve_confirm_from_the_page(client, desk, tenant, engineer):
+    """TEN-02: each step through its service; a refused step is 400 and changes nothing."""
+    logged = RequestFactory(actor=desk, tenant=tenant)
+    client.force_login(desk)
+    step = lambda name, **data: client.post(reverse("tenants:request_step", args=[logged.pk, name]), data)  # noqa: E731
+    assert step("confirm", satisfied="yes").status_code == 400
+    assert step("respond", note="马上到").status_code == 302
+    assert step("resolve", resolution="已修好").status_code == 302
+    assert step("confirm", satisfied="yes").status_code == 302
+    logged.refresh_from_db()
+    assert logged.status == "confirmed"
+
+
+def test_gm_may_not_act(client, desk, tenant, gm):
+    """Management is read-only: a step is 403."""
+    logged = RequestFactory(actor=desk, tenant=tenant)
+    client.force_login(gm)
+    assert client.post(reverse("tenants:request_step", args=[logged.pk, "respond"]), {"note": "x"}).status_code == 403
+
+
+def test_gm_sees_no_buttons_engineer_sees_respond(client, desk, tenant, gm, engineer):
+    """Buttons follow permissions.py."""
+    logged = RequestFactory(actor=desk, tenant=tenant)
+    client.force_login(gm)
+    assert 'id="respond-form"' not in client.get(reverse("tenants:request_detail", args=[logged.pk])).content.decode()
+    client.force_login(engineer)
+    assert 'id="respond-form"' in client.get(reverse("tenants:request_detail", args=[logged.pk])).content.decode()
