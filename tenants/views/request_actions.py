@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm_project.core.errors import DomainError
 from crm_project.core.errors import PermissionDenied as CorePermissionDenied
 
-from ..selectors import request_visible_to
+from ..selectors import departments_for_assignment, request_visible_to
 from ..services import requests as services
 
 
@@ -30,7 +31,14 @@ def _confirm(request, tenant_request):
     return services.request_confirm(actor=request.user, request=tenant_request, satisfied=satisfied, note=note)
 
 
-STEPS = {"respond": _respond, "resolve": _resolve, "confirm": _confirm}
+def _assign(request, tenant_request):
+    department = departments_for_assignment().filter(pk=request.POST.get("department") or None).first()
+    if department is None:
+        raise DomainError(_("Choose the department."), field="department")
+    return services.request_assign(actor=request.user, request=tenant_request, department=department)
+
+
+STEPS = {"assign": _assign, "respond": _respond, "resolve": _resolve, "confirm": _confirm}
 
 
 @login_required

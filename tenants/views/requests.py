@@ -11,8 +11,8 @@ from crm_project.core.errors import PermissionDenied as CorePermissionDenied
 from crm_project.core.listing import FilteredListView
 
 from ..forms_requests import RequestLogForm
-from ..permissions import can_confirm, can_log, can_work_on
-from ..selectors import request_visible_to, with_flags
+from ..permissions import can_assign, can_confirm, can_log, can_work_on
+from ..selectors import departments_for_assignment, request_visible_to, with_flags
 from ..services.requests import allowed_actions, request_log
 from .desk import has_tenant_access
 
@@ -47,6 +47,8 @@ def request_detail(request, pk: int):
     context = {
         "tenant_request": tenant_request,
         "events": events,
+        "may_assign": "assign" in steps and can_assign(request.user, tenant_request),
+        "departments": departments_for_assignment(),
         "may_respond": "respond" in steps and can_work_on(request.user, tenant_request),
         "may_resolve": "resolve" in steps and can_work_on(request.user, tenant_request),
         "may_confirm": "confirm" in steps and can_confirm(request.user, tenant_request),

@@ -129,3 +129,14 @@ def test_gm_sees_no_buttons_engineer_sees_respond(client, desk, tenant, gm, engi
     assert 'id="respond-form"' not in client.get(reverse("tenants:request_detail", args=[logged.pk])).content.decode()
     client.force_login(engineer)
     assert 'id="respond-form"' in client.get(reverse("tenants:request_detail", args=[logged.pk])).content.decode()
+
+
+def test_assign_from_the_page(client, desk, tenant, engineering, safety_staff):
+    """TEN-02: the desk assigns; an unknown department is 400."""
+    logged = RequestFactory(actor=desk, tenant=tenant, category="inquiry")
+    client.force_login(desk)
+    url = reverse("tenants:request_step", args=[logged.pk, "assign"])
+    assert client.post(url, {"department": "999999"}).status_code == 400
+    assert client.post(url, {"department": safety_staff.department_id}).status_code == 302
+    logged.refresh_from_db()
+    assert logged.department_id == safety_staff.department_id
