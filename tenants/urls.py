@@ -6,13 +6,14 @@ URL names (a contract between the pages, notifications and tests):
     tenants:storage_list, tenants:recording_archive, and the file downloads in views/files.py.
 """
 
-from .views import archive, desk, files, requests, storage
+from .views import archive, desk, files, request_actions, requests, storage
 
 app_name = "tenants"
 
 urlpatterns = [
     *desk.urlpatterns,
     *requests.urlpatterns,
+    *request_actions.urlpatterns,
     *archive.urlpatterns,
     *storage.urlpatterns,
     *files.urlpatterns,
