@@ -96,7 +96,8 @@ def with_flags(queryset: QuerySet[TenantRequest], now: datetime | None = None) -
     """Annotate `is_breached` and `next_due_at` (the target still running, for the time left)."""
     now = now or timezone.now()
     return queryset.annotate(
-        is_breached=ExpressionWrapper(breached(now), output_field=BooleanField()),
+        # CASE, not a bare boolean: a comparison with a NULL time is NULL, and this must be false.
+        is_breached=Case(When(breached(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
         next_due_at=Case(
             When(status__in=(Status.RESOLVED, Status.CONFIRMED), then=Value(None)),
             When(responded_at__isnull=True, then=Least("response_due_at", "resolve_due_at")),

@@ -1,5 +1,5 @@
-"""The tenant desk API (TEN-01 … TEN-04, TEN-09, ORG-02)."""
+"""The tenant desk API (TEN-01 … TEN-04, TEN-09, ORG-02): api/views.py."""
 
+from .views import register
 
-def register(router) -> None:
-    pass
+__all__ = ["register"]

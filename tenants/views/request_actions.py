@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from crm_project.core.errors import DomainError
 from crm_project.core.errors import PermissionDenied as CorePermissionDenied
 
+from ..permissions import can_work_on
 from ..selectors import departments_for_assignment, request_visible_to
+from ..services import recordings, replies
 from ..services import requests as services
 
 
@@ -38,7 +40,41 @@ def _assign(request, tenant_request):
     return services.request_assign(actor=request.user, request=tenant_request, department=department)
 
 
-STEPS = {"assign": _assign, "respond": _respond, "resolve": _resolve, "confirm": _confirm}
+def _photo(request, tenant_request):
+    if not can_work_on(request.user, tenant_request):
+        raise CorePermissionDenied(_("Only the desk or the department assigned adds photos."))
+    return services.request_add_photo(actor=request.user, request=tenant_request, file=request.FILES.get("file"))
+
+
+def _recording(request, tenant_request):
+    return recordings.recording_upload(actor=request.user, request=tenant_request, file=request.FILES.get("file"))
+
+
+def _archive(request, tenant_request):
+    recording = tenant_request.recordings.filter(pk=_number(request.POST.get("recording"))).first()
+    if recording is None:
+        raise DomainError(_("Choose the recording to keep."), field="recording")
+    return recordings.recording_archive(actor=request.user, recording=recording, reason=request.POST.get("reason", ""))
+
+
+def _number(value) -> int | None:
+    return int(value) if str(value or "").isdigit() and len(str(value)) < 12 else None
+
+
+STEPS = {
+    "assign": _assign,
+    "respond": _respond,
+    "resolve": _resolve,
+    "confirm": _confirm,
+    "photo": _photo,
+    "recording": _recording,
+    "archive": _archive,
+    "reply-draft": lambda request, tenant_request: replies.reply_draft(
+        actor=request.user, request=tenant_request, text=request.POST.get("text", "")
+    ),
+    "reply-review": lambda request, tenant_request: replies.reply_review(actor=request.user, request=tenant_request),
+    "reply-publish": lambda request, tenant_request: replies.reply_publish(actor=request.user, request=tenant_request),
+}
 
 
 @login_required

@@ -4,14 +4,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.selectors import complaint_visible_to
 from crm_project.core.errors import DomainError
 from crm_project.core.errors import PermissionDenied as CorePermissionDenied
+from crm_project.core.history import history_entries
 from crm_project.core.listing import FilteredListView
 
+from ..exports import RequestLogExport
+from ..filters import RequestFilter
 from ..forms_requests import RequestLogForm
-from ..permissions import can_assign, can_confirm, can_log, can_work_on
+from ..models import OnlineReply
+from ..permissions import can_assign, can_confirm, can_keep_archive, can_log, can_review_reply, can_work_on
 from ..selectors import departments_for_assignment, request_visible_to, with_flags
 from ..services.requests import allowed_actions, request_log
 from .desk import has_tenant_access
@@ -40,11 +46,29 @@ def request_new(request):
 @login_required
 def request_detail(request, pk: int):
     tenant_request = get_object_or_404(
-        with_flags(request_visible_to(request.user)).select_related("tenant", "department"), pk=pk
+        with_flags(request_visible_to(request.user)).select_related("tenant", "department", "complaint"), pk=pk
     )
     events = tenant_request.events.select_related("user")
     steps = allowed_actions(tenant_request)
+    user = request.user
+    reply = (
+        OnlineReply.objects.filter(request=tenant_request)
+        .select_related("drafted_by", "reviewed_by", "published_by")
+        .first()
+    )
     context = {
+        "now_moment": timezone.now(),
+        "complaint": tenant_request.complaint if tenant_request.complaint_id else None,
+        "complaint_visible": bool(tenant_request.complaint_id)
+        and complaint_visible_to(user).filter(pk=tenant_request.complaint_id).exists(),
+        "photos": list(tenant_request.photos.all()),
+        "recordings": list(tenant_request.recordings.select_related("uploaded_by", "archived_by")),
+        "reply": reply,
+        "history": history_entries(tenant_request),
+        "may_add_files": can_work_on(user, tenant_request),
+        "may_keep": can_keep_archive(user),
+        "may_review_reply": bool(reply and not reply.reviewed_at and can_review_reply(user, tenant_request)),
+        "may_publish_reply": bool(reply and reply.reviewed_at and not reply.published_at and can_keep_archive(user)),
         "tenant_request": tenant_request,
         "events": events,
         "may_assign": "assign" in steps and can_assign(request.user, tenant_request),
@@ -63,10 +87,16 @@ urlpatterns = [
 
 
 class RequestListView(FilteredListView):
-    """The request log 诉求(需求)记录表 (TEN-02); filters and the export still to come."""
+    """The request log 诉求(需求)记录表 (TEN-02, DSH-03): filters, sorting, paging and the export."""
 
     template_name = "tenants/request_list.html"
-    sort_options = {"logged": (_("logged at"), "logged_at"), "reference": (_("reference"), "reference")}
+    filterset_class = RequestFilter
+    export_class = RequestLogExport
+    sort_options = {
+        "logged": (_("logged at"), "logged_at"),
+        "reference": (_("reference"), "reference"),
+        "due": (_("resolution due"), "resolve_due_at"),
+    }
     default_sort = "-logged"
 
     def dispatch(self, request, *args, **kwargs):

@@ -31,7 +31,7 @@ def png(name: str = "photo.png") -> SimpleUploadedFile:
     return upload(name, PNG_BYTES, "image/png")
 
 
-def TenantFactory(*, actor, **values):  # noqa: N802 (reads like the other factories)
+def TenantFactory(*, actor, **values):
     number = next(_units)
     defaults = {
         "shop_name": f"测试店铺{number}",
@@ -45,5 +45,5 @@ def TenantFactory(*, actor, **values):  # noqa: N802 (reads like the other facto
     return tenant_create(actor=actor, **{**defaults, **values})
 
 
-def RequestFactory(*, actor, tenant, category="repair", description="空调不制冷", **values):  # noqa: N802
+def RequestFactory(*, actor, tenant, category="repair", description="空调不制冷", **values):
     return request_log(actor=actor, tenant=tenant, category=category, description=description, **values)

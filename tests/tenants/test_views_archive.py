@@ -10,7 +10,6 @@ from django.urls import reverse
 from tenants.models import Tenant
 
 from .factories import RequestFactory, TenantFactory
-from .pages_urls import _desk_page_names  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 LIST = "/tenants/archive/"

@@ -10,7 +10,6 @@ from tenants.services.recordings import recording_upload, recordings_purge
 from tenants.services.requests import request_add_photo
 
 from .factories import RequestFactory, mp3, png
-from .pages_urls import _desk_page_names  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

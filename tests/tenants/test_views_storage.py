@@ -8,7 +8,6 @@ from tenants.services.recordings import recording_archive, recording_upload
 from tenants.services.storage import storage_receive
 
 from .factories import RequestFactory, mp3
-from .pages_urls import _desk_page_names  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 STORAGE = "/tenants/storage/"
