@@ -400,7 +400,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set several fields share (a supplier's stage, its steps' from/to stages).
-    "ENUM_NAME_OVERRIDES": {"SupplierStageEnum": "suppliers.models.suppliers.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "SupplierStageEnum": "suppliers.models.suppliers.Stage",
+        "ComplaintCategoryEnum": "complaints.models.complaints.ComplaintCategory",
+        "ComplaintChannelEnum": "complaints.models.complaints.Channel",
+        "TenantRequestCategoryEnum": "tenants.models.requests.Category",
+        "TenantRequestChannelEnum": "tenants.models.requests.Channel",
+        "TenantRequestStatusEnum": "tenants.models.requests.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "crm_project.core.api.schema.document_errors",

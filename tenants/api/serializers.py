@@ -53,19 +53,19 @@ class TenantRequestCreateSerializer(serializers.Serializer):
     )
 
 
-class AssignSerializer(serializers.Serializer):
+class RequestAssignSerializer(serializers.Serializer):
     department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
 
 
-class RespondSerializer(serializers.Serializer):
+class RequestRespondSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=DESCRIPTION_MAX)
 
 
-class ResolveSerializer(serializers.Serializer):
+class RequestResolveSerializer(serializers.Serializer):
     resolution = serializers.CharField(max_length=DESCRIPTION_MAX)
 
 
-class ConfirmSerializer(serializers.Serializer):
+class RequestConfirmSerializer(serializers.Serializer):
     satisfied = serializers.BooleanField()
     note = serializers.CharField(max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default="")
 
@@ -87,7 +87,7 @@ class RecordingUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class RecordingReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX)
 
 
@@ -107,5 +107,5 @@ class StorageItemCreateSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=LOCATION_MAX)
 
 
-class PickUpSerializer(serializers.Serializer):
+class StorageItemPickUpSerializer(serializers.Serializer):
     picked_up_by = serializers.CharField(max_length=NAME_MAX)

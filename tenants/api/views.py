@@ -117,25 +117,25 @@ class TenantRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         _call(service, actor=request.user, request=tenant_request, **values)
         return self._respond(tenant_request.pk)
 
-    @extend_schema(request=s.AssignSerializer, responses=UPDATED)
+    @extend_schema(request=s.RequestAssignSerializer, responses=UPDATED)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        return self._step(request, requests.request_assign, s.AssignSerializer)
+        return self._step(request, requests.request_assign, s.RequestAssignSerializer)
 
-    @extend_schema(request=s.RespondSerializer, responses=UPDATED)
+    @extend_schema(request=s.RequestRespondSerializer, responses=UPDATED)
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
-        return self._step(request, requests.request_respond, s.RespondSerializer)
+        return self._step(request, requests.request_respond, s.RequestRespondSerializer)
 
-    @extend_schema(request=s.ResolveSerializer, responses=UPDATED)
+    @extend_schema(request=s.RequestResolveSerializer, responses=UPDATED)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        return self._step(request, requests.request_resolve, s.ResolveSerializer)
+        return self._step(request, requests.request_resolve, s.RequestResolveSerializer)
 
-    @extend_schema(request=s.ConfirmSerializer, responses=UPDATED, description="`satisfied: false` reopens it.")
+    @extend_schema(request=s.RequestConfirmSerializer, responses=UPDATED, description="`satisfied: false` reopens it.")
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        return self._step(request, requests.request_confirm, s.ConfirmSerializer)
+        return self._step(request, requests.request_confirm, s.RequestConfirmSerializer)
 
 
 class RecordingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -157,11 +157,11 @@ class RecordingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         recording = _call(recordings.recording_upload, actor=request.user, request=tenant_request, file=values["file"])
         return Response(self.get_serializer(recording).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.RecordingSerializer)
+    @extend_schema(request=s.RecordingReasonSerializer, responses=s.RecordingSerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
     def archive(self, request, pk=None):
         recording = self.get_object()
-        values = _body(s.ReasonSerializer, request)
+        values = _body(s.RecordingReasonSerializer, request)
         recording = _call(recordings.recording_archive, actor=request.user, recording=recording, **values)
         return Response(self.get_serializer(recording).data)
 
@@ -189,11 +189,11 @@ class StorageItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         item = _call(storage.storage_receive, actor=request.user, **values)
         return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.PickUpSerializer, responses=s.StorageItemSerializer)
+    @extend_schema(request=s.StorageItemPickUpSerializer, responses=s.StorageItemSerializer)
     @action(detail=True, methods=["post"], url_path="pick-up")
     def pick_up(self, request, pk=None):
         item = self.get_object()
-        values = _body(s.PickUpSerializer, request)
+        values = _body(s.StorageItemPickUpSerializer, request)
         item = _call(storage.storage_pick_up, actor=request.user, item=item, **values)
         return Response(self.get_serializer(item).data)
 
