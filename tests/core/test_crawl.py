@@ -32,7 +32,7 @@ from crm_project.core.navigation import NavItem, everyone, nav
 
 DEMO_USERS = [
     "admin", "gm1", "rep1", "rep2", "rep3", "rep4", "rep5", "clerk1", "manager1", "director1", "finance1", "ops1",
-    "procure1", "procurehead1", "tech1", "design1", "service1", "quality1", "erp1",
+    "procure1", "procurehead1", "tech1", "design1", "service1", "quality1", "erp1", "opsmanager1", "eng1",
 ]  # fmt: skip
 
 # A Monday in the middle of a month: the demo's statements, advances and sign-off sheets are all
