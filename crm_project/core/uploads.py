@@ -89,12 +89,16 @@ def detect_kind(uploaded) -> FileKind | None:
     return None
 
 
-def check_document(uploaded, *, max_mb: int) -> FileKind:
-    """The kind of an uploaded document, or a DomainError on the `file` field."""
+def _check_size(uploaded, *, max_mb: int, empty: str) -> None:
     if uploaded is None or not getattr(uploaded, "size", 0):
-        raise DomainError(_("Choose a file to upload; this one is empty."), field="file")
+        raise DomainError(empty, field="file")
     if uploaded.size > max_mb * 1024 * 1024:
         raise DomainError(_("The file is too large (at most %(mb)d MB).") % {"mb": max_mb}, field="file")
+
+
+def check_document(uploaded, *, max_mb: int) -> FileKind:
+    """The kind of an uploaded document, or a DomainError on the `file` field."""
+    _check_size(uploaded, max_mb=max_mb, empty=_("Choose a file to upload; this one is empty."))
     kind = detect_kind(uploaded)
     if kind is None:
         raise DomainError(
@@ -156,10 +160,7 @@ def detect_audio(uploaded) -> FileKind | None:
 
 def check_audio(uploaded, *, max_mb: int) -> FileKind:
     """The kind of an uploaded recording, read from its content, or a DomainError on `file`."""
-    if uploaded is None or not getattr(uploaded, "size", 0):
-        raise DomainError(_("Choose a recording to upload; this file is empty."), field="file")
-    if uploaded.size > max_mb * 1024 * 1024:
-        raise DomainError(_("The file is too large (at most %(mb)d MB).") % {"mb": max_mb}, field="file")
+    _check_size(uploaded, max_mb=max_mb, empty=_("Choose a recording to upload; this file is empty."))
     kind = detect_audio(uploaded)
     if kind is None:
         raise DomainError(
