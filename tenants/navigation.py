@@ -3,10 +3,10 @@ department that handles tenant requests gets the request log (its own requests).
 
 from django.utils.translation import gettext_lazy as _
 
-from crm_project.accounts.roles import Role
 from crm_project.core.navigation import NavItem, nav
 
-from .access_rules import handling_department, sees_whole_desk
+from .access_rules import sees_whole_desk
+from .permissions import opens_desk_pages
 
 
 def _desk(user) -> bool:
@@ -14,11 +14,8 @@ def _desk(user) -> bool:
 
 
 def _handles_requests(user) -> bool:
-    """The departments' staff who handle requests (engineering, safety …); no query, so no
-    other page pays for this entry."""
-    if not user.is_authenticated or sees_whole_desk(user) or handling_department(user) is None:
-        return False
-    return user.has_role(Role.SPECIALIST, Role.CUSTOMER_SERVICE)
+    """The departments' staff who handle requests (engineering, safety …)."""
+    return opens_desk_pages(user) and not sees_whole_desk(user)
 
 
 nav.add(NavItem(key="tenants", label=_("Tenant desk"), url_name="tenants:desk", icon="shop", order=60, visible=_desk))

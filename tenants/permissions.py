@@ -52,3 +52,16 @@ def can_review_reply(user, request) -> bool:
 def can_keep_archive(user) -> bool:
     """The tenant archive, recordings and the storage log are the desk's."""
     return is_desk_staff(user)
+
+
+def opens_desk_pages(user) -> bool:
+    """Who opens the desk's pages at all (the rows in them are still scoped by the access
+    registry): the desk, management, and the departments' staff who handle requests. Decided
+    without a query, so the navigation costs no other page anything."""
+    from .access_rules import handling_department, sees_whole_desk
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if sees_whole_desk(user):
+        return True
+    return handling_department(user) is not None and user.has_role(Role.SPECIALIST, Role.CUSTOMER_SERVICE)

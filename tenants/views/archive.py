@@ -13,27 +13,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from complaints.selectors import complaint_visible_to
-from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.core.history import history_entries
 from crm_project.core.listing import FilteredListView
 
-from ..access_rules import handling_department, sees_whole_desk
 from ..exports_archive import TenantExport, main_contact
 from ..filters_archive import TenantFilter
 from ..forms_archive import ContactFormSet, TenantForm, contacts_of
-from ..permissions import can_keep_archive
+from ..permissions import can_keep_archive, opens_desk_pages
 from ..selectors import request_visible_to, storage_visible_to, tenant_visible_to, with_lease_flag
 from ..services.tenants import tenant_create, tenant_move_out, tenant_update
 
-
-def opens_tenant_pages(user) -> bool:
-    """The desk and management, and the departments' staff who handle requests."""
-    if not user.is_authenticated:
-        return False
-    if sees_whole_desk(user):
-        return True
-    return handling_department(user) is not None and user.has_role(Role.SPECIALIST, Role.CUSTOMER_SERVICE)
+opens_tenant_pages = opens_desk_pages
 
 
 def forbidden(request, detail=""):
