@@ -47,6 +47,17 @@ def is_read_only(user) -> bool:
     return user.is_management and not (user.roles - {Role.MANAGEMENT})
 
 
+# The approvals the policy gives management, granted one by one: the only writes its read-only
+# role allows. A service asks `may_approve_as_management(user, "…")`; `is_read_only` stays as is.
+MANAGEMENT_APPROVALS = frozenset({"notice_seal"})
+
+
+def may_approve_as_management(user, approval: str) -> bool:
+    if approval not in MANAGEMENT_APPROVALS:
+        raise ValueError(f"{approval!r} is not an approval granted to management")
+    return user.is_active and (user.is_superuser or user.is_management)
+
+
 def sees_everything(user) -> bool:
     return user.is_superuser or user.is_management
 
