@@ -1,10 +1,8 @@
-"""Complaints and surveys in the access registry (ORG-02).
+"""Complaints in the access registry (ORG-02); the surveys' rules are in crm_project/surveys.
 
 Complaints: customer service (who takes them in) and management see all; a department
 sees those assigned to it; sales sees the complaints of the customers it may see; operations
 sees the tenants' complaints (CMP-01).
-Survey definitions and rounds: customer service, sales managers/directors and management.
-Responses and follow-ups: as their customer is visible (the owner sees their own).
 """
 
 from django.db.models import Q
@@ -13,8 +11,7 @@ from crm_project.accounts import access
 from crm_project.accounts.roles import Role
 from customers.models import Customer
 
-from .models import Recipient, Survey, SurveyFollowUp, SurveyResponse, SurveyRound
-from .models.complaints import Complaint
+from .models import Complaint
 
 
 def _complaints(user, queryset):
@@ -31,25 +28,4 @@ def _complaints(user, queryset):
     return queryset.filter(condition)
 
 
-SURVEY_ROLES = (Role.CUSTOMER_SERVICE, Role.SALES_MANAGER, Role.SALES_DIRECTOR, Role.MANAGEMENT)
-
-
-def _survey_definitions(user, queryset):
-    return queryset if user.is_superuser or user.has_role(*SURVEY_ROLES) else queryset.none()
-
-
-def _by_customer(path: str):
-    def rule(user, queryset):
-        if user.is_superuser or user.has_role(*SURVEY_ROLES):
-            return queryset
-        return queryset.filter(**{f"{path}__in": access.visible_to(user, Customer.objects.all())})
-
-    return rule
-
-
 access.register(Complaint, _complaints)
-access.register(Survey, _survey_definitions)
-access.register(SurveyRound, _survey_definitions)
-access.register(Recipient, _by_customer("customer"))
-access.register(SurveyResponse, _by_customer("recipient__customer"))
-access.register(SurveyFollowUp, _by_customer("customer"))

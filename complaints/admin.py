@@ -1,7 +1,6 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_surveys  # noqa: F401 (the survey settings)
 from .models import ServiceStandard
 
 

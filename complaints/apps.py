@@ -4,20 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 class ComplaintsConfig(AppConfig):
     name = "complaints"
-    verbose_name = _("Complaints and surveys")
+    verbose_name = _("Complaints")
 
     def ready(self) -> None:
         # Access rules, navigation, "My work" panels, role permissions, schedules and the
-        # customer-page hooks of complaints (CMP-01 … CMP-05) and surveys (SUR-01 … SUR-03).
+        # customer-page hooks of complaints (CMP-01 … CMP-05).
         from . import (  # noqa: F401
             access_rules,
             my_work,
             navigation,
-            navigation_surveys,
             permissions_setup,
             pickers,
             schedules,
-            schedules_surveys,
             timeline,
-            timeline_surveys,
         )

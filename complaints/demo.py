@@ -13,7 +13,6 @@ from crm_project.accounts.models import Department, User
 from crm_project.accounts.roles import Role
 from customers.models import Customer
 
-from . import demo_surveys
 from .models import Complaint, ComplaintEvent
 from .services.escalation import complaint_escalate_breaches
 from .services.flow import (
@@ -143,4 +142,3 @@ def seed(stdout=None) -> None:
     escalated = complaint_escalate_breaches()
     if stdout:
         stdout.write(f"  {created} complaints, {escalated} escalations (quality1 / demo1234 heads Quality)")
-    demo_surveys.seed(stdout=stdout)

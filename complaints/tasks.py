@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from crm_project.core.jobs import job
 
-from . import tasks_surveys  # noqa: F401 (the survey jobs, so Celery and run_job find them)
 from .services.escalation import complaint_escalate_breaches
 
 

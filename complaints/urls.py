@@ -1,6 +1,6 @@
 """Each feature module under views/ declares its own `urlpatterns`, next to its views."""
 
-from .views import public, report, staff, surveys
+from .views import public, report, staff
 
 app_name = "complaints"
 
@@ -8,5 +8,4 @@ urlpatterns = [
     *staff.urlpatterns,
     *report.urlpatterns,
     *public.urlpatterns,
-    *surveys.urlpatterns,
 ]

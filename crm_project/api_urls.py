@@ -5,12 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from complaints import api as complaints_api
-from complaints.api import surveys as surveys_api
 from complaints.api.public import PublicComplaintView
 from crm_project.accounts.api import MeView
 from crm_project.accounts.login_throttle import login_throttle
 from crm_project.accounts.tokens.api import TokenView
 from crm_project.notifications.api import NotificationViewSet
+from crm_project.surveys import api as surveys_api
 from crm_project.workdays.api import WorkdaysView
 from customers import api as customers_api
 from expenses import api as expenses_api

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "complaints",
     "suppliers",
     "tenants",
+    # shared by customers and tenants, so after both (its demo data addresses them)
+    "crm_project.surveys",
 ]
 
 MIDDLEWARE = [

@@ -27,7 +27,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("fees/", include("expenses.urls")),
     path("complaints/", include("complaints.urls")),
-    path("surveys/", include("complaints.urls_surveys")),
+    path("surveys/", include("crm_project.surveys.urls")),
     path("suppliers/", include("suppliers.urls")),
     path("tenants/", include("tenants.urls")),
     path("admin/login/", login_throttle(admin.site.login)),

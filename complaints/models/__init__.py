@@ -1,4 +1,4 @@
-"""Complaints 投诉 (DOMAIN §7, CMP-01 … CMP-05) and satisfaction surveys 满意度调查 (§3, SUR-01 … SUR-03)."""
+"""Complaints 投诉 (DOMAIN §7, CMP-01 … CMP-05); the satisfaction surveys are in crm_project/surveys."""
 
 from .complaints import (
     Channel,
@@ -10,21 +10,8 @@ from .complaints import (
     ServiceStandard,
     Severity,
 )
-from .surveys import (
-    Answer,
-    Question,
-    QuestionKind,
-    Recipient,
-    Survey,
-    SurveyAudience,
-    SurveyFollowUp,
-    SurveyResponse,
-    SurveyRound,
-    SurveySettings,
-)
 
 __all__ = [
-    "Answer", "Channel", "Complaint", "ComplaintCategory", "ComplaintEvent", "ComplaintStatus", "Escalation",
-    "Question", "QuestionKind", "Recipient", "ServiceStandard", "Severity", "Survey", "SurveyAudience",
-    "SurveyFollowUp", "SurveyResponse", "SurveyRound", "SurveySettings",
+    "Channel", "Complaint", "ComplaintCategory", "ComplaintEvent", "ComplaintStatus", "Escalation",
+    "ServiceStandard", "Severity",
 ]  # fmt: skip

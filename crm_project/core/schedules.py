@@ -64,6 +64,11 @@ def sync_schedules(*, reset: bool = False) -> tuple[int, int]:
                 name=schedule.name, task=schedule.task, crontab=crontab, description=schedule.description
             )
             created += 1
+        elif task.task != schedule.task and not reset:
+            # Which task a schedule runs is code (a renamed task); its timing is the admin's.
+            task.task = schedule.task
+            task.save(update_fields=["task"])
+            updated += 1
         elif reset:
             task.task, task.crontab, task.description, task.enabled = schedule.task, crontab, schedule.description, True
             task.interval = None

@@ -3,8 +3,8 @@
 
 import pytest
 
-from complaints.models import SurveyResponse
-from tests.complaints.survey_factories import customer_with_contacts, issue_link, make_round, make_survey, questions
+from crm_project.surveys.models import SurveyResponse
+from tests.surveys.factories import customer_with_contacts, issue_link, make_round, make_survey, questions
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

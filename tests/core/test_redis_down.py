@@ -127,15 +127,15 @@ def test_survey_invitations_queued_while_the_broker_is_down_are_sent_by_the_peri
     redis_down, rep, django_capture_on_commit_callbacks
 ):
     """SUR-01, JOB-05, JOB-09"""
-    from complaints.services.surveys import survey_round_start
-    from tests.complaints.survey_factories import customer_with_contacts, make_survey
+    from crm_project.surveys.services.rounds import survey_round_start
+    from tests.surveys.factories import customer_with_contacts, make_survey
 
     customer_with_contacts(rep, contacts=2)
     with django_capture_on_commit_callbacks(execute=True):
         survey_round = survey_round_start(actor=None, survey=make_survey(), name="By hand")
     assert mail.outbox == []
     assert survey_round.recipients.filter(sent_at__isnull=True).count() == 2
-    call_command("run_job", "complaints.send_unsent_survey_invitations", stdout=io.StringIO())
+    call_command("run_job", "surveys.send_unsent_survey_invitations", stdout=io.StringIO())
     assert len(mail.outbox) == 2
-    call_command("run_job", "complaints.send_unsent_survey_invitations", stdout=io.StringIO())
+    call_command("run_job", "surveys.send_unsent_survey_invitations", stdout=io.StringIO())
     assert len(mail.outbox) == 2

@@ -135,7 +135,7 @@ def test_the_public_complaint_status_page_is_not_stored(client):
 
 def test_a_one_time_survey_link_is_not_stored(client, rep):
     """SUR-01: the personal link's page."""
-    from tests.complaints.survey_factories import customer_with_contacts, issue_link, make_round, make_survey
+    from tests.surveys.factories import customer_with_contacts, issue_link, make_round, make_survey
 
     _recipient, token = issue_link(make_round(make_survey()), customer_with_contacts(rep))
     response = client.get(f"/surveys/answer/{token}/")

@@ -1,5 +1,5 @@
 """The survey settings in the admin (SUR-01 … SUR-03): link lifetime, the rounds' frequency
-and the low score, changed by an administrator without a code change. Imported from admin.py."""
+and the low score, changed by an administrator without a code change. Registered with the admin when the app loads."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin

@@ -9,18 +9,18 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from complaints.models import Recipient, SurveyRound, SurveySettings
-from complaints.services.surveys import (
+from crm_project.surveys.models import Recipient, SurveyRound, SurveySettings
+from crm_project.surveys.services.rounds import (
     round_period,
     scheduled_rounds_start,
     survey_invitations_send,
     survey_round_start,
 )
-from complaints.tasks_surveys import scheduled_survey_rounds, send_survey_invitations
+from crm_project.surveys.tasks import scheduled_survey_rounds, send_survey_invitations
 from crm_project.core.errors import DomainError
 from crm_project.core.jobs import load_all_jobs
 from crm_project.core.schedules import SCHEDULES
-from tests.complaints.survey_factories import customer_with_contacts, links_in_outbox, make_survey
+from tests.surveys.factories import customer_with_contacts, links_in_outbox, make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +45,11 @@ def test_the_period_of_a_scheduled_round(day, months, period):
 
 def test_the_job_is_scheduled_daily_and_registered():
     """JOB-05"""
-    schedule = next(s for s in SCHEDULES if s.task == "complaints.scheduled_survey_rounds")
+    schedule = next(s for s in SCHEDULES if s.task == "surveys.scheduled_survey_rounds")
     assert (schedule.hour, schedule.day_of_week, schedule.day_of_month) == ("10", "*", "*")
     jobs = load_all_jobs()
-    assert "complaints.scheduled_survey_rounds" in jobs
-    assert "complaints.send_survey_invitations" in jobs
+    assert "surveys.scheduled_survey_rounds" in jobs
+    assert "surveys.send_survey_invitations" in jobs
 
 
 def test_run_twice_the_scheduled_job_starts_one_round_and_emails_everyone_once(
@@ -125,7 +125,7 @@ def test_two_runners_at_once_start_one_round(rep):
         finally:
             connection.close()
 
-    with mock.patch("complaints.services.surveys._enqueue_invitations"):
+    with mock.patch("crm_project.surveys.services.rounds._enqueue_invitations"):
         threads = [threading.Thread(target=run) for _ in range(2)]
         for thread in threads:
             thread.start()
@@ -141,7 +141,7 @@ def test_a_failed_email_is_retried_without_sending_anyone_twice(rep, django_capt
     """JOB-09: the third e-mail fails; the retry sends only the ones not sent, with a fresh link."""
     survey = make_survey()
     customer_with_contacts(rep, contacts=4)
-    with mock.patch("complaints.services.surveys._enqueue_invitations"):
+    with mock.patch("crm_project.surveys.services.rounds._enqueue_invitations"):
         survey_round = survey_round_start(actor=None, survey=survey, name="By hand")
     real_send = mail.send_mail
     calls = {"n": 0}
@@ -152,7 +152,7 @@ def test_a_failed_email_is_retried_without_sending_anyone_twice(rep, django_capt
             raise OSError("SMTP down")
         return real_send(*args, **kwargs)
 
-    with mock.patch("complaints.services.surveys.send_mail", side_effect=flaky), pytest.raises(OSError):
+    with mock.patch("crm_project.surveys.services.rounds.send_mail", side_effect=flaky), pytest.raises(OSError):
         survey_invitations_send(round_id=survey_round.pk)
     assert len(mail.outbox) == 2
     assert survey_round.recipients.filter(sent_at__isnull=False).count() == 2
@@ -170,7 +170,7 @@ def test_the_job_closes_rounds_whose_time_is_up(rep, time_machine):
     time_machine.move_to("2026-11-02 10:00 +0800", tick=False)
     survey = make_survey()
     customer_with_contacts(rep)
-    with mock.patch("complaints.services.surveys._enqueue_invitations"):
+    with mock.patch("crm_project.surveys.services.rounds._enqueue_invitations"):
         survey_round = survey_round_start(actor=None, survey=survey, name="By hand")
     assert survey_round.closes_at == timezone.now() + timedelta(days=30)
     scheduled_survey_rounds.delay(today="2026-11-20").get()
@@ -188,7 +188,7 @@ def test_an_administrator_changes_the_survey_settings_in_the_admin(client_for, a
     """SUR-01, SUR-02, SUR-03: link lifetime, round frequency and low score are settings."""
     settings_row = SurveySettings.load()
     client = client_for(administrator)
-    url = f"/admin/complaints/surveysettings/{settings_row.pk}/change/"
+    url = f"/admin/surveys/surveysettings/{settings_row.pk}/change/"
     assert client.get(url).status_code == 200
     response = client.post(url, {"link_days": 14, "customer_round_months": 6, "tenant_round_months": 6, "low_score": 3})
     assert response.status_code == 302

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from complaints.models import Question, QuestionKind, Recipient, Survey, SurveyRound
-from complaints.services.surveys import token_hash
+from crm_project.surveys.models import Question, QuestionKind, Recipient, Survey, SurveyRound
+from crm_project.surveys.services.rounds import token_hash
 from tests.customers.factories import ContactFactory, CustomerFactory
 
 LINK = re.compile(r"/surveys/answer/([A-Za-z0-9_-]+)/")

@@ -7,8 +7,8 @@ import django_filters
 from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
-from ..models import Answer, Question, Survey, SurveyResponse, SurveyRound
-from ..selectors_surveys import (
+from .models import Answer, Question, Survey, SurveyResponse, SurveyRound
+from .selectors import (
     survey_response_visible_to,
     survey_round_visible_to,
     survey_visible_to,

@@ -1,4 +1,4 @@
-"""Satisfaction survey pages (SUR-01 … SUR-03), mounted at /surveys/ by complaints/urls_surveys.py
+"""Satisfaction survey pages (SUR-01 … SUR-03), mounted at /surveys/ by urls.py
 (namespace "surveys"): the staff pages (surveys, rounds and their results, follow-ups) and
 the public answer page reached through a recipient's personal link."""
 
@@ -22,24 +22,24 @@ from crm_project.core.ratelimits import ALL_METHODS, rate_limit
 from customers.models import Industry
 from customers.selectors import with_may_open_customer
 
-from ..exports_surveys import RoundResultsExport
-from ..forms_surveys import AnswerForm, FollowUpDoneForm, QuestionFormSet, RoundStartForm, SurveyForm
-from ..models import Question, SurveyFollowUp
-from ..selectors_surveys import (
+from .exports import RoundResultsExport
+from .forms import AnswerForm, FollowUpDoneForm, QuestionFormSet, RoundStartForm, SurveyForm
+from .models import Question, SurveyFollowUp
+from .selectors import (
     follow_up_visible_to,
     round_results,
     survey_round_visible_to,
     survey_visible_to,
     with_round_counts,
 )
-from ..services.survey_answers import (
+from .services.answers import (
     SurveyLinkError,
     can_complete_follow_up,
     follow_up_complete,
     recipient_for_token,
     survey_answer,
 )
-from ..services.surveys import (
+from .services.rounds import (
     can_manage_surveys,
     can_see_follow_ups,
     can_view_surveys,
@@ -47,9 +47,6 @@ from ..services.surveys import (
     survey_round_close,
     survey_round_start,
 )
-
-# The pages are wired by complaints/urls_surveys.py; nothing is mounted under /complaints/.
-urlpatterns: list = []
 
 
 def _forbidden(request):
@@ -64,7 +61,7 @@ def _form_error(form, error: DomainError) -> None:
 
 
 class SurveyListView(FilteredListView):
-    template_name = "complaints/survey_list.html"
+    template_name = "surveys/survey_list.html"
     sort_options = {
         "created": (gettext_lazy("Created"), "created_at"),
         "title": (gettext_lazy("Title"), "title"),
@@ -104,7 +101,7 @@ def survey_create_view(request):
             messages.success(request, _("Survey created."))
             return HttpResponseRedirect(reverse("surveys:survey_detail", args=[survey.pk]))
     status = 400 if request.method == "POST" else 200
-    return render(request, "complaints/survey_form.html", {"form": form, "formset": formset}, status=status)
+    return render(request, "surveys/survey_form.html", {"form": form, "formset": formset}, status=status)
 
 
 def _survey_page(request, survey, start_form, status=200):
@@ -116,7 +113,7 @@ def _survey_page(request, survey, start_form, status=200):
         "can_manage": can_manage_surveys(request.user),
         "start_form": start_form,
     }
-    return render(request, "complaints/survey_detail.html", context, status=status)
+    return render(request, "surveys/survey_detail.html", context, status=status)
 
 
 def survey_detail(request, pk: int):
@@ -177,7 +174,7 @@ def round_detail(request, pk: int):
         "chart": chart,
         **results,
     }
-    return render(request, "complaints/survey_round_detail.html", context)
+    return render(request, "surveys/survey_round_detail.html", context)
 
 
 def round_export(request, pk: int):
@@ -223,7 +220,7 @@ class FollowUpListView(FilteredListView):
     """SUR-03: the follow-ups of low scores; an owner sees their own customers', a manager
     their department's (the access rules)."""
 
-    template_name = "complaints/survey_followup_list.html"
+    template_name = "surveys/survey_followup_list.html"
     filterset_class = FollowUpFilter
     sort_options = {"opened": (gettext_lazy("Opened at"), "created_at")}
     default_sort = "-opened"

@@ -3,12 +3,12 @@
 import pytest
 from django.core import mail
 
-from complaints.models import Answer, Recipient, Survey, SurveyFollowUp, SurveyResponse, SurveyRound, SurveySettings
-from complaints.services.survey_answers import MAX_TEXT_ANSWER, SurveyLinkError, follow_up_complete, survey_answer
-from complaints.services.surveys import survey_create, survey_round_start
+from crm_project.surveys.models import Answer, Recipient, Survey, SurveyFollowUp, SurveyResponse, SurveyRound, SurveySettings
+from crm_project.surveys.services.answers import MAX_TEXT_ANSWER, SurveyLinkError, follow_up_complete, survey_answer
+from crm_project.surveys.services.rounds import survey_create, survey_round_start
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.notifications.models import Notification
-from tests.complaints.survey_factories import (
+from tests.surveys.factories import (
     answers_for,
     customer_with_contacts,
     issue_link,
@@ -292,7 +292,7 @@ def test_the_owner_marks_a_follow_up_done_once_and_another_rep_may_not(rep, othe
 
 def test_the_demo_survey_is_idempotent(rep, other_rep):
     """SUR-01 … SUR-03: a closed round answered by most, with two follow-ups, and an open round."""
-    from complaints import demo_surveys
+    from crm_project.surveys import demo as demo_surveys
     from tests.customers.factories import CustomerFactory
 
     for index in range(16):

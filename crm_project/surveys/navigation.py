@@ -1,10 +1,10 @@
-"""The surveys' entry in the navigation bar; imported from ComplaintsConfig.ready()."""
+"""The surveys' entry in the navigation bar; imported from SurveysConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.core.navigation import NavItem, nav
 
-from .services.surveys import can_see_follow_ups, can_view_surveys
+from .services.rounds import can_see_follow_ups, can_view_surveys
 
 
 def _follow_ups_only(user) -> bool:

@@ -49,7 +49,7 @@ SURVEY_MANAGER_ROLES = (Role.CUSTOMER_SERVICE, Role.SALES_MANAGER, Role.SALES_DI
 
 def can_view_surveys(user) -> bool:
     """Survey definitions, rounds and results: customer service, sales managers/directors and
-    management (read-only), as in complaints/access_rules.py."""
+    management (read-only), as in access_rules.py."""
     return user.is_superuser or user.has_role(*SURVEY_MANAGER_ROLES, Role.MANAGEMENT)
 
 
@@ -212,7 +212,7 @@ def _create_round(*, actor: User | None, survey: Survey, name: str, criteria: di
 
 
 def _enqueue_invitations(round_id: int) -> None:
-    from ..tasks_surveys import send_survey_invitations
+    from ..tasks import send_survey_invitations
 
     # Should the broker be down, the periodic job sends the invitations still unsent.
     enqueue(send_survey_invitations, round_id)

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from complaints.services.survey_answers import survey_answer
-from tests.complaints.survey_factories import answers_for, customer_with_contacts, issue_link, make_round, make_survey
+from crm_project.surveys.services.answers import survey_answer
+from tests.surveys.factories import answers_for, customer_with_contacts, issue_link, make_round, make_survey
 
 pytestmark = pytest.mark.django_db
 

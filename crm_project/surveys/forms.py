@@ -11,7 +11,7 @@ from crm_project.core.pickers import use_picker
 from customers.models import Grade, Industry
 
 from .models import QuestionKind
-from .services.survey_answers import MAX_TEXT_ANSWER
+from .services.answers import MAX_TEXT_ANSWER
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
 

@@ -1,5 +1,5 @@
 """Survey answers on the customer's timeline (CUS-08, SUR-03); imported from
-ComplaintsConfig.ready(). One query, whatever the number of answers."""
+SurveysConfig.ready(). One query, whatever the number of answers."""
 
 from collections import defaultdict
 

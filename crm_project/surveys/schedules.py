@@ -1,12 +1,12 @@
 """The survey rounds' schedule (JOB-05), added to the one schedule list
-(crm_project.core.schedules); imported from ComplaintsConfig.ready()."""
+(crm_project.core.schedules); imported from SurveysConfig.ready()."""
 
 from crm_project.core.schedules import Schedule, add
 
 add(
     Schedule(
         name="Scheduled survey rounds",
-        task="complaints.scheduled_survey_rounds",
+        task="surveys.scheduled_survey_rounds",
         minute="0",
         hour="10",
         description="Daily: close survey rounds whose time is up and start this period's round of each "
@@ -17,7 +17,7 @@ add(
 add(
     Schedule(
         name="Survey invitations still unsent",
-        task="complaints.send_unsent_survey_invitations",
+        task="surveys.send_unsent_survey_invitations",
         minute="*/10",
         description="Send the invitations of open survey rounds that are still unsent, e.g. queued while the "
         "broker was down (SUR-01, JOB-09).",

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from complaints.models import Answer, Recipient, SurveyResponse
-from tests.complaints.survey_factories import customer_with_contacts, issue_link, make_round, make_survey, questions
+from crm_project.surveys.models import Answer, Recipient, SurveyResponse
+from tests.surveys.factories import customer_with_contacts, issue_link, make_round, make_survey, questions
 
 pytestmark = pytest.mark.django_db
 

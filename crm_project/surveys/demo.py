@@ -33,7 +33,7 @@ from .models import (
     SurveyRound,
     SurveySettings,
 )
-from .services.surveys import answer_url, round_audience, round_period, token_hash
+from .services.rounds import answer_url, round_audience, round_period, token_hash
 
 TITLE = "客户满意度调查"
 INTRODUCTION = "感谢您一直以来的支持！请花两分钟告诉我们您的感受，您的意见将帮助我们改进产品与服务。"

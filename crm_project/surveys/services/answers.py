@@ -15,7 +15,7 @@ from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.notifications.services import notify
 
 from ..models import Answer, Question, QuestionKind, Recipient, SurveyFollowUp, SurveyResponse, SurveySettings
-from .surveys import MAX_TOKEN_LENGTH, token_hash
+from .rounds import MAX_TOKEN_LENGTH, token_hash
 
 MAX_TEXT_ANSWER = 2000
 FOLLOW_UP_ROLES = (Role.CUSTOMER_SERVICE, Role.SALES_MANAGER, Role.SALES_DIRECTOR)

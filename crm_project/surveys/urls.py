@@ -3,7 +3,7 @@ answer page of the personal links (SUR-01 … SUR-03)."""
 
 from django.urls import path
 
-from .views import surveys as views
+from . import views
 
 app_name = "surveys"
 
