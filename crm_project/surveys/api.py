@@ -1,7 +1,8 @@
 """The surveys API, read-only (SUR-01 … SUR-03): /api/v1/surveys/, /api/v1/survey-rounds/,
 /api/v1/survey-responses/. Every queryset starts from the access rules (ORG-02): survey
-definitions and rounds for customer service, sales managers/directors and management; a
-response for whoever sees its customer. Self-contained: `register(router)`."""
+definitions and rounds for customer service, sales managers/directors and management, the
+tenants' for operations and management; a response for whoever sees its customer (or, a
+tenant's, the tenant desk). Self-contained: `register(router)`."""
 
 import django_filters
 from django.db.models import Prefetch
@@ -55,12 +56,13 @@ class SurveyResponseSerializer(serializers.ModelSerializer):
     round = serializers.IntegerField(source="recipient.round_id", read_only=True)
     survey = serializers.IntegerField(source="recipient.round.survey_id", read_only=True)
     customer = serializers.CharField(source="recipient.customer.code", read_only=True, default="")
+    tenant = serializers.IntegerField(source="recipient.tenant_id", read_only=True, allow_null=True)
     contact = serializers.CharField(source="recipient.name", read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
 
     class Meta:
         model = SurveyResponse
-        fields = ["id", "round", "survey", "customer", "contact", "submitted_at", "answers"]
+        fields = ["id", "round", "survey", "customer", "tenant", "contact", "submitted_at", "answers"]
 
 
 class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -92,10 +94,11 @@ class SurveyResponseFilter(django_filters.FilterSet):
     round = django_filters.NumberFilter(field_name="recipient__round_id")
     survey = django_filters.NumberFilter(field_name="recipient__round__survey_id")
     customer = django_filters.CharFilter(field_name="recipient__customer__code")
+    tenant = django_filters.NumberFilter(field_name="recipient__tenant_id")
 
     class Meta:
         model = SurveyResponse
-        fields = ["round", "survey", "customer"]
+        fields = ["round", "survey", "customer", "tenant"]
 
 
 class SurveyResponseViewSet(viewsets.ReadOnlyModelViewSet):

@@ -9,23 +9,45 @@ from django.utils.translation import pgettext_lazy
 from crm_project.accounts.models import User
 from crm_project.core.pickers import use_picker
 from customers.models import Grade, Industry
+from tenants.models import Tenant
 
-from .models import QuestionKind
+from .models import QuestionKind, SurveyAudience
 from .services.answers import MAX_TEXT_ANSWER
+from .services.rounds import can_manage_surveys
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
 
 
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    audience = forms.ChoiceField(
+        label=_("Audience"), choices=SurveyAudience.choices, required=False,
+        help_text=_("Customer contacts, or the tenants' contacts (the tenant desk's surveys)."),
+    )  # fmt: skip
     introduction = forms.CharField(
         label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown above the questions."),
     )  # fmt: skip
     scheduled = forms.BooleanField(
         label=_("Send on schedule"), required=False,
-        help_text=_("Scheduled surveys get a round every period (quarterly by default) to all customer contacts."),
+        help_text=_(
+            "Scheduled surveys get a round every period to all contacts of their audience: customers quarterly, "
+            "tenants twice a year (by default)."
+        ),
     )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the audiences whose surveys this user runs (the tenants' are the desk's).
+        choices = [(value, label) for value, label in SurveyAudience.choices if can_manage_surveys(user, value)]
+        self.fields["audience"].choices = choices
+        self.fields["audience"].initial = choices[0][0] if choices else None
+        if len(choices) == 1:
+            self.fields["audience"].widget = forms.HiddenInput()
+
+    def clean_audience(self) -> str:
+        # Left out: the first audience this user runs (customers for customer service).
+        return self.cleaned_data.get("audience") or self.fields["audience"].initial or SurveyAudience.CUSTOMERS
 
 
 class QuestionForm(forms.Form):
@@ -87,6 +109,39 @@ class RoundStartForm(forms.Form):
             "industries": [industry.code for industry in data.get("industries") or []],
             "owners": [user.pk for user in data.get("owners") or []],
         }
+
+
+def _current_tenant_values(field: str) -> list[tuple[str, str]]:
+    values = Tenant.objects.filter(moved_out_at__isnull=True).order_by(field).values_list(field, flat=True).distinct()
+    return [(value, value) for value in values]
+
+
+class TenantRoundStartForm(forms.Form):
+    """A round to tenant contacts (SUR-01): every current tenant, or some floors or business types."""
+
+    name = forms.CharField(label=_("Round name"), max_length=100, help_text=_("e.g. “2026 first half”"))
+    floors = forms.MultipleChoiceField(
+        label=_("Floors"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every floor."),
+    )  # fmt: skip
+    business_types = forms.MultipleChoiceField(
+        label=_("Business types"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every business type."),
+    )  # fmt: skip
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["floors"].choices = _current_tenant_values("floor")
+        self.fields["business_types"].choices = _current_tenant_values("business_type")
+
+    def criteria(self) -> dict:
+        data = self.cleaned_data
+        return {"floors": list(data.get("floors") or []), "business_types": list(data.get("business_types") or [])}
+
+
+def round_start_form(survey, user, data=None) -> forms.Form:
+    form_class = TenantRoundStartForm if survey.audience == SurveyAudience.TENANTS else RoundStartForm
+    return form_class(data, user=user)
 
 
 class AnswerForm(forms.Form):

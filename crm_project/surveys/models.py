@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from crm_project.core.models import SettingsRow
 from customers.models import Contact, Customer
+from tenants.models import Tenant, TenantContact
 
 
 class SurveyAudience(models.TextChoices):
@@ -109,11 +110,13 @@ class SurveyRound(models.Model):
 
 class Recipient(models.Model):
     """A person a round was sent to, with their personal one-time link (SUR-01). Only the
-    token's hash is stored. A customer contact now; a tenant contact later."""
+    token's hash is stored. A customer's contact, or a tenant's, as the survey's audience is."""
 
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="recipients")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    tenant_contact = models.ForeignKey(TenantContact, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     email = models.EmailField(_("e-mail"))
     token_hash = models.CharField(max_length=64, unique=True)
@@ -128,7 +131,12 @@ class Recipient(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "contact"], condition=Q(contact__isnull=False), name="one_link_per_contact_and_round"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["round", "tenant_contact"],
+                condition=Q(tenant_contact__isnull=False),
+                name="one_link_per_tenant_contact_and_round",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,10 +178,12 @@ class Answer(models.Model):
 
 
 class SurveyFollowUp(models.Model):
-    """A low score opens a follow-up task for the customer's owner (SUR-03)."""
+    """A low score opens a follow-up task (SUR-03): for the customer's owner, or for
+    operations (the operations manager) when a tenant gave it."""
 
     answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="follow_up")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
@@ -185,4 +195,4 @@ class SurveyFollowUp(models.Model):
         ordering = ["done_at", "-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.answer}"
+        return f"{self.customer or self.tenant} · {self.answer}"

@@ -10,7 +10,17 @@ from django.utils.translation import get_language
 
 from crm_project.accounts.access import visible_to
 
-from .models import Answer, Question, QuestionKind, Recipient, Survey, SurveyFollowUp, SurveyResponse, SurveyRound
+from .models import (
+    Answer,
+    Question,
+    QuestionKind,
+    Recipient,
+    Survey,
+    SurveyAudience,
+    SurveyFollowUp,
+    SurveyResponse,
+    SurveyRound,
+)
 
 FREE_TEXT_LIMIT = 500
 
@@ -53,7 +63,7 @@ def _mean(total, count) -> Decimal | None:
 
 @dataclass
 class Group:
-    """One row of a breakdown: a grade, an owner or a department."""
+    """One row of a breakdown: a grade, an owner or a department; a floor or a business type."""
 
     key: object
     label: str
@@ -74,31 +84,34 @@ class Group:
         return [_mean(*self.sums.get(question.pk, (0, 0))) for question in questions]
 
 
-def _breakdown(survey_round: SurveyRound, path: str, label_fields: tuple[str, ...], label) -> list[Group]:
-    """Recipients, responses and score sums per group: two queries."""
+def _breakdown(
+    survey_round: SurveyRound, path: str, label_fields: tuple[str, ...], label, subject: str = "customer"
+) -> list[Group]:
+    """Recipients, responses and score sums per group of the recipients' `subject` (customer
+    or tenant): two queries."""
     groups: dict[object, Group] = {}
     recipient_rows = (
         Recipient.objects.filter(round=survey_round)
-        .values(f"customer__{path}", *(f"customer__{f}" for f in label_fields))
+        .values(f"{subject}__{path}", *(f"{subject}__{f}" for f in label_fields))
         .annotate(recipients=Count("pk"), responses=Count("responded_at"))
-        .order_by(f"customer__{path}")
+        .order_by(f"{subject}__{path}")
     )
     for row in recipient_rows:
-        key = row[f"customer__{path}"]
+        key = row[f"{subject}__{path}"]
         groups[key] = Group(
             key=key,
-            label=label(*(row[f"customer__{f}"] for f in label_fields)),
+            label=label(*(row[f"{subject}__{f}"] for f in label_fields)),
             recipients=row["recipients"],
             responses=row["responses"],
         )
     answer_rows = (
         Answer.objects.filter(response__recipient__round=survey_round, score__isnull=False)
-        .values(f"response__recipient__customer__{path}", "question_id")
+        .values(f"response__recipient__{subject}__{path}", "question_id")
         .annotate(total=Sum("score"), count=Count("pk"))
         .order_by()
     )
     for row in answer_rows:
-        group = groups.get(row[f"response__recipient__customer__{path}"])
+        group = groups.get(row[f"response__recipient__{subject}__{path}"])
         if group is not None:
             group.sums[row["question_id"]] = (row["total"], row["count"])
     return list(groups.values())
@@ -122,9 +135,33 @@ class QuestionResult:
     choices: list[tuple[str, int]] = field(default_factory=list)
 
 
+def _breakdowns(survey_round: SurveyRound) -> dict[str, list[Group]]:
+    """Customers per grade, owner and owner's department; tenants per floor and business type."""
+    if survey_round.survey.audience == SurveyAudience.TENANTS:
+        return {
+            "by_floor": _breakdown(survey_round, "floor", ("floor",), lambda v: v or "—", subject="tenant"),
+            "by_business_type": _breakdown(
+                survey_round, "business_type", ("business_type",), lambda v: v or "—", subject="tenant"
+            ),
+        }
+    return {
+        "by_grade": _breakdown(survey_round, "grade", ("grade",), lambda grade: grade or "—"),
+        "by_owner": _breakdown(
+            survey_round, "owner_id", ("owner__last_name", "owner__first_name", "owner__username"), _person
+        ),
+        "by_department": _breakdown(
+            survey_round,
+            "owner__department_id",
+            ("owner__department__name_zh", "owner__department__name_en"),
+            _department,
+        ),
+    }
+
+
 def round_results(survey_round: SurveyRound) -> dict:
-    """SUR-03: response rate, average per question, per grade / owner / department, the
-    free-text answers, and each score question's trend across the survey's rounds."""
+    """SUR-03: response rate, average per question, per grade / owner / department (tenants:
+    per floor / business type), the free-text answers, and each score question's trend across
+    the survey's rounds."""
     survey = survey_round.survey
     questions = list(survey.questions.all())
     score_questions = [q for q in questions if q.kind == QuestionKind.SCORE]
@@ -161,21 +198,10 @@ def round_results(survey_round: SurveyRound) -> dict:
     texts = list(
         Answer.objects.filter(response__recipient__round=survey_round, question__kind=QuestionKind.TEXT)
         .exclude(text="")
-        .select_related("question", "response__recipient__customer")
+        .select_related("question", "response__recipient__customer", "response__recipient__tenant")
         .order_by("-response__submitted_at", "pk")[:FREE_TEXT_LIMIT]
     )
-    breakdowns = {
-        "by_grade": _breakdown(survey_round, "grade", ("grade",), lambda grade: grade or "—"),
-        "by_owner": _breakdown(
-            survey_round, "owner_id", ("owner__last_name", "owner__first_name", "owner__username"), _person
-        ),
-        "by_department": _breakdown(
-            survey_round,
-            "owner__department_id",
-            ("owner__department__name_zh", "owner__department__name_en"),
-            _department,
-        ),
-    }
+    breakdowns = _breakdowns(survey_round)
     for groups in breakdowns.values():
         for group in groups:
             group.cells = group.averages(score_questions)

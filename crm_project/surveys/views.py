@@ -23,7 +23,7 @@ from customers.models import Industry
 from customers.selectors import with_may_open_customer
 
 from .exports import RoundResultsExport
-from .forms import AnswerForm, FollowUpDoneForm, QuestionFormSet, RoundStartForm, SurveyForm
+from .forms import AnswerForm, FollowUpDoneForm, QuestionFormSet, SurveyForm, round_start_form
 from .models import Question, SurveyFollowUp
 from .selectors import (
     follow_up_visible_to,
@@ -89,7 +89,7 @@ class SurveyListView(FilteredListView):
 def survey_create_view(request):
     if not can_manage_surveys(request.user):
         return _forbidden(request)
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST or None, user=request.user)
     formset = QuestionFormSet(request.POST or None, prefix="questions")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         questions = [q for q in (f.question() for f in formset.forms if f.has_changed()) if q is not None]
@@ -110,7 +110,7 @@ def _survey_page(request, survey, start_form, status=200):
         "survey": survey,
         "questions": survey.questions.all(),
         "rounds": rounds,
-        "can_manage": can_manage_surveys(request.user),
+        "can_manage": can_manage_surveys(request.user, survey.audience),
         "start_form": start_form,
     }
     return render(request, "surveys/survey_detail.html", context, status=status)
@@ -118,16 +118,17 @@ def _survey_page(request, survey, start_form, status=200):
 
 def survey_detail(request, pk: int):
     survey = get_object_or_404(survey_visible_to(request.user), pk=pk)
-    start_form = RoundStartForm(user=request.user) if can_manage_surveys(request.user) and survey.active else None
+    may_start = can_manage_surveys(request.user, survey.audience) and survey.active
+    start_form = round_start_form(survey, request.user) if may_start else None
     return _survey_page(request, survey, start_form)
 
 
 @require_POST
 def round_start_view(request, pk: int):
     survey = get_object_or_404(survey_visible_to(request.user), pk=pk)
-    if not can_manage_surveys(request.user):
+    if not can_manage_surveys(request.user, survey.audience):
         return _forbidden(request)
-    form = RoundStartForm(request.POST, user=request.user)
+    form = round_start_form(survey, request.user, request.POST)
     if form.is_valid():
         try:
             survey_round = survey_round_start(
@@ -156,6 +157,8 @@ def _criteria_labels(criteria: dict) -> dict:
     industries = criteria.get("industries") or []
     owners = criteria.get("owners") or []
     return {
+        "floors": criteria.get("floors") or [],
+        "business_types": criteria.get("business_types") or [],
         "grades": criteria.get("grades") or [],
         "industries": [str(i) for i in Industry.objects.filter(code__in=industries)] if industries else [],
         "owners": [u.display_name for u in User.objects.filter(pk__in=owners)] if owners else [],
@@ -170,7 +173,7 @@ def round_detail(request, pk: int):
         "round": survey_round,
         "survey": survey_round.survey,
         "criteria": _criteria_labels(survey_round.criteria or {}),
-        "can_manage": can_manage_surveys(request.user),
+        "can_manage": can_manage_surveys(request.user, survey_round.survey.audience),
         "chart": chart,
         **results,
     }
@@ -186,7 +189,7 @@ def round_export(request, pk: int):
 @require_POST
 def round_close_view(request, pk: int):
     survey_round = _round_for(request, pk)
-    if not can_manage_surveys(request.user):
+    if not can_manage_surveys(request.user, survey_round.survey.audience):
         return _forbidden(request)
     try:
         survey_round_close(actor=request.user, survey_round=survey_round)
@@ -234,6 +237,7 @@ class FollowUpListView(FilteredListView):
         queryset = follow_up_visible_to(self.request.user)
         return with_may_open_customer(queryset, self.request.user).select_related(
             "customer__owner",
+            "tenant",
             "owner",
             "answer__question",
             "answer__response__recipient__round__survey",

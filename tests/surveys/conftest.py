@@ -10,3 +10,4 @@ from tests.complaints.conftest import (  # noqa: F401 (fixtures)
     other_customer,
     service,
 )
+from tests.tenants.conftest import desk, ops_manager  # noqa: F401 (fixtures)

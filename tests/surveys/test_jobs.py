@@ -9,6 +9,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from crm_project.core.errors import DomainError
+from crm_project.core.jobs import load_all_jobs
+from crm_project.core.schedules import SCHEDULES
 from crm_project.surveys.models import Recipient, SurveyRound, SurveySettings
 from crm_project.surveys.services.rounds import (
     round_period,
@@ -17,9 +20,6 @@ from crm_project.surveys.services.rounds import (
     survey_round_start,
 )
 from crm_project.surveys.tasks import scheduled_survey_rounds, send_survey_invitations
-from crm_project.core.errors import DomainError
-from crm_project.core.jobs import load_all_jobs
-from crm_project.core.schedules import SCHEDULES
 from tests.surveys.factories import customer_with_contacts, links_in_outbox, make_survey
 
 pytestmark = pytest.mark.django_db

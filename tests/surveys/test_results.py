@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from crm_project.core.models import ExportLog
 from crm_project.surveys.models import Recipient, Survey, SurveyFollowUp, SurveyRound
 from crm_project.surveys.selectors import round_results
 from crm_project.surveys.services.answers import survey_answer
 from crm_project.surveys.timeline import survey_answer_entries
-from crm_project.core.models import ExportLog
 from tests.surveys.factories import (
     answers_for,
     customer_with_contacts,

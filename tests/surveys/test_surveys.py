@@ -3,11 +3,20 @@
 import pytest
 from django.core import mail
 
-from crm_project.surveys.models import Answer, Recipient, Survey, SurveyFollowUp, SurveyResponse, SurveyRound, SurveySettings
-from crm_project.surveys.services.answers import MAX_TEXT_ANSWER, SurveyLinkError, follow_up_complete, survey_answer
-from crm_project.surveys.services.rounds import survey_create, survey_round_start
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.notifications.models import Notification
+from crm_project.surveys.models import (
+    Answer,
+    Recipient,
+    Survey,
+    SurveyFollowUp,
+    SurveyResponse,
+    SurveyRound,
+    SurveySettings,
+)
+from crm_project.surveys.services.answers import MAX_TEXT_ANSWER, SurveyLinkError, follow_up_complete, survey_answer
+from crm_project.surveys.services.rounds import survey_create, survey_round_start
+from tests.customers.factories import ContactFactory, IndustryFactory
 from tests.surveys.factories import (
     answers_for,
     customer_with_contacts,
@@ -16,7 +25,6 @@ from tests.surveys.factories import (
     make_round,
     make_survey,
 )
-from tests.customers.factories import ContactFactory, IndustryFactory
 
 pytestmark = pytest.mark.django_db
 

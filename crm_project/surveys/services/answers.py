@@ -23,10 +23,15 @@ FOLLOW_UP_ROLES = (Role.CUSTOMER_SERVICE, Role.SALES_MANAGER, Role.SALES_DIRECTO
 
 def can_complete_follow_up(user, follow_up: SurveyFollowUp) -> bool:
     """The owner it was opened for, the customer's current owner, or a sales manager, director
-    or customer service. The caller has already checked that the follow-up is visible."""
+    or customer service; a tenant's, operations. The caller has already checked that the
+    follow-up is visible."""
     if is_read_only(user):
         return False
-    if user.is_superuser or user.has_role(*FOLLOW_UP_ROLES):
+    if user.is_superuser:
+        return True
+    if follow_up.tenant_id is not None:
+        return user.has_role(Role.OPERATIONS) or follow_up.owner_id == user.pk
+    if user.has_role(*FOLLOW_UP_ROLES):
         return True
     return follow_up.owner_id == user.pk or (follow_up.customer is not None and follow_up.customer.owner_id == user.pk)
 
@@ -94,13 +99,14 @@ def _clean_answer(question: Question, value) -> dict | None:
 def survey_answer(*, token: str, answers: dict) -> SurveyResponse:
     """SUR-01/SUR-03: record a recipient's answers, once and before the link expires.
     `answers` maps question ids to values. A score at or below the low-score setting opens a
-    follow-up for the customer's owner, who is notified."""
+    follow-up for the customer's owner, or for the operations manager when a tenant answered,
+    who is notified."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise SurveyLinkError(_("This survey link is not valid."), state="unknown")
     with transaction.atomic():
         recipient = (
             Recipient.objects.select_for_update(of=("self",))
-            .select_related("round__survey", "customer__owner")
+            .select_related("round__survey", "customer__owner", "tenant")
             .filter(token_hash=token_hash(token), sent_at__isnull=False)
             .first()
         )
@@ -129,22 +135,34 @@ def survey_answer(*, token: str, answers: dict) -> SurveyResponse:
     return response
 
 
+def _follow_up_owner(recipient: Recipient) -> User | None:
+    """The customer's owner; for a tenant, the operations manager (the desk's head)."""
+    if recipient.customer is not None:
+        return recipient.customer.owner
+    if recipient.tenant is not None:
+        from tenants.selectors import operations_manager
+
+        return operations_manager() or recipient.round.started_by
+    return None
+
+
 def _open_follow_ups(recipient: Recipient, answers: list[Answer]) -> None:
-    customer = recipient.customer
-    if customer is None:
-        return  # tenants' recipients get their follow-ups with the tenant service desk
     low = SurveySettings.load().low_score
-    for answer in answers:
-        if answer.score is None or answer.score > low:
-            continue
-        follow_up = SurveyFollowUp.objects.create(answer=answer, customer=customer, owner=customer.owner)
+    lows = [answer for answer in answers if answer.score is not None and answer.score <= low]
+    owner = _follow_up_owner(recipient) if lows else None
+    if owner is None:
+        return
+    for answer in lows:
+        follow_up = SurveyFollowUp.objects.create(
+            answer=answer, customer=recipient.customer, tenant=recipient.tenant, owner=owner
+        )
         _notify_follow_up(follow_up, answer, recipient)
 
 
 def _notify_follow_up(follow_up: SurveyFollowUp, answer: Answer, recipient: Recipient) -> None:
-    owner, customer = follow_up.owner, recipient.customer
+    owner, customer = follow_up.owner, recipient.customer or recipient.tenant
     params = {
-        "customer": customer.name,
+        "customer": customer.name if recipient.customer else customer.shop_name,
         "contact": recipient.name,
         "score": answer.score,
         "question": answer.question.text,
@@ -173,7 +191,11 @@ def follow_up_complete(*, actor: User, follow_up: SurveyFollowUp, note: str = ""
             SurveyFollowUp.objects.select_for_update(of=("self",)).select_related("customer").get(pk=follow_up.pk)
         )
         if not can_complete_follow_up(actor, follow_up):
-            raise PermissionDenied(_("Only the customer's owner or their manager completes this follow-up."))
+            raise PermissionDenied(
+                _("Only operations complete a tenant's follow-up.")
+                if follow_up.tenant_id
+                else _("Only the customer's owner or their manager completes this follow-up.")
+            )
         if follow_up.done_at is not None:
             raise DomainError(_("This follow-up is already done."))
         note = (note or "").strip()

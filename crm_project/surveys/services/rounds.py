@@ -1,11 +1,12 @@
 """Satisfaction surveys 满意度调查 (SUR-01 … SUR-03, JOB-05, JOB-09).
 
-A survey has questions (1–5 score, single choice, free text). A round picks customer
-contacts by grade, industry and owner and e-mails each one a personal, unguessable link that
+A survey has questions (1–5 score, single choice, free text) and an audience. A round picks
+customer contacts by grade, industry and owner, or tenant contacts by floor and business type,
+and e-mails each one a personal, unguessable link that
 works once and expires after `SurveySettings.link_days`. Only the SHA-256 of a link's token is
 ever stored: the token is made by the sending job at the moment it e-mails the link, so no raw
 token is in the database or in a queued job's arguments. Answering and the follow-ups of
-low scores: services/survey_answers.py.
+low scores: services/answers.py.
 """
 
 import hashlib
@@ -26,6 +27,7 @@ from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.core.jobs import enqueue
 from customers.models import Contact, Grade, Industry
+from tenants.models import TenantContact
 
 from ..models import (
     Answer,
@@ -42,24 +44,32 @@ log = logging.getLogger(__name__)
 
 MAX_TOKEN_LENGTH = 100
 SURVEY_MANAGER_ROLES = (Role.CUSTOMER_SERVICE, Role.SALES_MANAGER, Role.SALES_DIRECTOR)
+# Who runs the surveys of each audience: the tenants' are the tenant desk's (TEN-01).
+MANAGER_ROLES = {SurveyAudience.CUSTOMERS: SURVEY_MANAGER_ROLES, SurveyAudience.TENANTS: (Role.OPERATIONS,)}
 
 
 # --- who may do what -------------------------------------------------------------------------
 
 
 def can_view_surveys(user) -> bool:
-    """Survey definitions, rounds and results: customer service, sales managers/directors and
-    management (read-only), as in access_rules.py."""
-    return user.is_superuser or user.has_role(*SURVEY_MANAGER_ROLES, Role.MANAGEMENT)
+    """Survey definitions, rounds and results: customer service, sales managers/directors,
+    operations (the tenants' surveys) and management (read-only), as in access_rules.py."""
+    return user.is_superuser or user.has_role(*SURVEY_MANAGER_ROLES, Role.OPERATIONS, Role.MANAGEMENT)
 
 
-def can_manage_surveys(user) -> bool:
-    """Create surveys and start or close rounds; never management alone."""
-    return not is_read_only(user) and (user.is_superuser or user.has_role(*SURVEY_MANAGER_ROLES))
+def can_manage_surveys(user, audience: str | None = None) -> bool:
+    """Create surveys and start or close rounds, of one audience or (None) of any; never
+    management alone."""
+    if is_read_only(user):
+        return False
+    roles = MANAGER_ROLES.get(audience) or (*SURVEY_MANAGER_ROLES, Role.OPERATIONS)
+    return user.is_superuser or user.has_role(*roles)
 
 
 def can_see_follow_ups(user) -> bool:
-    return user.is_superuser or user.has_role(Role.SALES_REP, Role.SALES_CLERK, *SURVEY_MANAGER_ROLES, Role.MANAGEMENT)
+    return user.is_superuser or user.has_role(
+        Role.SALES_REP, Role.SALES_CLERK, *SURVEY_MANAGER_ROLES, Role.OPERATIONS, Role.MANAGEMENT
+    )
 
 
 # --- links -----------------------------------------------------------------------------------
@@ -107,13 +117,17 @@ def survey_create(
     """SUR-01: a survey with its questions. Each question is a dict with `kind` (score,
     choice, text), `text`, `choices` (a list, or one per line; single choice only, at least two)
     and `required` (default True)."""
-    if not can_manage_surveys(actor):
-        raise PermissionDenied(_("Only customer service and sales managers or directors create surveys."))
+    if audience not in SurveyAudience.values:
+        raise DomainError(_("Unknown audience."), field="audience")
+    if not can_manage_surveys(actor, audience):
+        raise PermissionDenied(
+            _("Only operations staff create tenant surveys.")
+            if audience == SurveyAudience.TENANTS
+            else _("Only customer service and sales managers or directors create surveys.")
+        )
     title = (title or "").strip()
     if not title:
         raise DomainError(_("Give the survey a title."), field="title")
-    if audience not in SurveyAudience.values:
-        raise DomainError(_("Unknown audience."), field="audience")
     rows = []
     for position, spec in enumerate(questions, start=1):
         text = str(spec.get("text") or "").strip()
@@ -149,9 +163,12 @@ def survey_create(
 # --- rounds ----------------------------------------------------------------------------------
 
 
-def clean_criteria(criteria: dict | None) -> dict:
-    """`{grades: [...], industries: [codes], owners: [user ids]}`; an empty list selects all."""
+def clean_criteria(criteria: dict | None, audience: str = SurveyAudience.CUSTOMERS) -> dict:
+    """Customers: `{grades: [...], industries: [codes], owners: [user ids]}`; tenants:
+    `{floors: [...], business_types: [...]}`. An empty list selects all."""
     criteria = criteria or {}
+    if audience == SurveyAudience.TENANTS:
+        return _clean_tenant_criteria(criteria)
     grades = sorted({str(g) for g in criteria.get("grades") or []})
     if set(grades) - set(Grade.values):
         raise DomainError(_("Unknown grade."), field="grades")
@@ -165,6 +182,55 @@ def clean_criteria(criteria: dict | None) -> dict:
     if owners and User.objects.filter(pk__in=owners).count() != len(owners):
         raise DomainError(_("Unknown owner."), field="owners")
     return {"grades": grades, "industries": industries, "owners": owners}
+
+
+def _clean_tenant_criteria(criteria: dict) -> dict:
+    current = TenantContact.objects.filter(tenant__moved_out_at__isnull=True)
+    cleaned = {}
+    for key, path, message in (
+        ("floors", "tenant__floor", _("Unknown floor.")),
+        ("business_types", "tenant__business_type", _("Unknown business type.")),
+    ):
+        values = sorted({str(v).strip() for v in criteria.get(key) or [] if str(v).strip()})
+        known = set(current.filter(**{f"{path}__in": values}).values_list(path, flat=True).distinct())
+        if set(values) - known:
+            raise DomainError(message, field=key)
+        cleaned[key] = values
+    return cleaned
+
+
+def tenant_round_audience(criteria: dict):
+    """The contacts with an e-mail of current tenants (not moved out) matching the criteria."""
+    contacts = (
+        TenantContact.objects.filter(tenant__moved_out_at__isnull=True)
+        .exclude(email="")
+        .select_related("tenant")
+        .order_by("pk")
+    )
+    if criteria.get("floors"):
+        contacts = contacts.filter(tenant__floor__in=criteria["floors"])
+    if criteria.get("business_types"):
+        contacts = contacts.filter(tenant__business_type__in=criteria["business_types"])
+    return contacts
+
+
+def _recipients(survey_round: SurveyRound, criteria: dict, expires_at) -> list[Recipient]:
+    """One recipient per matching contact, its link unusable until the sender e-mails it."""
+    if survey_round.survey.audience == SurveyAudience.TENANTS:
+        people = [({"tenant": c.tenant, "tenant_contact": c}, c) for c in tenant_round_audience(criteria)]
+    else:
+        people = [({"customer": c.customer, "contact": c}, c) for c in round_audience(criteria)]
+    return [
+        Recipient(
+            round=survey_round,
+            name=contact.name[:100],
+            email=contact.email,
+            token_hash=_unusable_hash(),
+            expires_at=expires_at,
+            **subject,
+        )
+        for subject, contact in people
+    ]
 
 
 def round_audience(criteria: dict):
@@ -191,18 +257,7 @@ def _create_round(*, actor: User | None, survey: Survey, name: str, criteria: di
     survey_round = SurveyRound.objects.create(
         survey=survey, name=name, period=period, criteria=criteria, started_by=actor, closes_at=expires_at
     )
-    recipients = [
-        Recipient(
-            round=survey_round,
-            customer=contact.customer,
-            contact=contact,
-            name=contact.name[:100],
-            email=contact.email,
-            token_hash=_unusable_hash(),
-            expires_at=expires_at,
-        )
-        for contact in round_audience(criteria)
-    ]
+    recipients = _recipients(survey_round, criteria, expires_at)
     if not recipients:
         raise DomainError(_("No active contact with an e-mail matches these filters."), field="criteria")
     Recipient.objects.bulk_create(recipients, batch_size=1000)
@@ -225,21 +280,23 @@ def survey_round_start(
     own link after commit. `actor` None is the scheduler. A round with a `period` exists once
     per survey (a unique constraint), so a second or concurrent scheduled run raises
     DomainError and changes nothing."""
-    if actor is not None and not can_manage_surveys(actor):
-        raise PermissionDenied(_("Only customer service and sales managers or directors start survey rounds."))
+    if actor is not None and not can_manage_surveys(actor, survey.audience):
+        raise PermissionDenied(
+            _("Only operations staff start tenant survey rounds.")
+            if survey.audience == SurveyAudience.TENANTS
+            else _("Only customer service and sales managers or directors start survey rounds.")
+        )
     name = (name or "").strip() or period
     if not name:
         raise DomainError(_("Give the round a name."), field="name")
     if len(name) > SurveyRound._meta.get_field("name").max_length:
         raise DomainError(_("The name is too long."), field="name")
-    criteria = clean_criteria(criteria)
+    criteria = clean_criteria(criteria, survey.audience)
     try:
         with transaction.atomic():
             survey = Survey.objects.select_for_update().get(pk=survey.pk)
             if not survey.active:
                 raise DomainError(_("This survey is not active."))
-            if survey.audience != SurveyAudience.CUSTOMERS:
-                raise DomainError(_("Rounds to tenants are not available yet."))
             if not survey.questions.exists():
                 raise DomainError(_("This survey has no questions."))
             if period and SurveyRound.objects.filter(survey=survey, period=period).exists():
@@ -252,8 +309,12 @@ def survey_round_start(
 
 def survey_round_close(*, actor: User, survey_round: SurveyRound) -> SurveyRound:
     """Close a round early: its links stop working."""
-    if not can_manage_surveys(actor):
-        raise PermissionDenied(_("Only customer service and sales managers or directors close survey rounds."))
+    if not can_manage_surveys(actor, survey_round.survey.audience):
+        raise PermissionDenied(
+            _("Only operations staff close tenant survey rounds.")
+            if survey_round.survey.audience == SurveyAudience.TENANTS
+            else _("Only customer service and sales managers or directors close survey rounds.")
+        )
     with transaction.atomic():
         survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
         if survey_round.closed:
@@ -358,16 +419,22 @@ def round_period(day: date, months: int) -> str:
 
 
 def scheduled_rounds_start(*, today: date) -> list[SurveyRound]:
-    """JOB-05/SUR-02: start the current period's round of every active scheduled customer
-    survey that does not have it yet, to every customer contact with an e-mail. Running it
-    twice (or two workers at once) starts each round once."""
-    months = SurveySettings.load().customer_round_months
-    period = round_period(today, months)
+    """JOB-05/SUR-02: start the current period's round of every active scheduled survey that
+    does not have it yet, to every contact of its audience with an e-mail: customers every
+    `customer_round_months` (a quarter), tenants every `tenant_round_months` (half a year).
+    Running it twice (or two workers at once) starts each round once."""
+    survey_settings = SurveySettings.load()
+    months = {
+        SurveyAudience.CUSTOMERS: survey_settings.customer_round_months,
+        SurveyAudience.TENANTS: survey_settings.tenant_round_months,
+    }
     started = []
-    surveys = Survey.objects.filter(active=True, scheduled=True, audience=SurveyAudience.CUSTOMERS)
-    for survey in surveys.exclude(rounds__period=period).order_by("pk"):
-        try:
-            started.append(survey_round_start(actor=None, survey=survey, name=period, period=period))
-        except DomainError as error:
-            log.info("Scheduled round %s of survey %s not started: %s", period, survey.pk, error)
+    for audience, every in months.items():
+        period = round_period(today, every)
+        surveys = Survey.objects.filter(active=True, scheduled=True, audience=audience)
+        for survey in surveys.exclude(rounds__period=period).order_by("pk"):
+            try:
+                started.append(survey_round_start(actor=None, survey=survey, name=period, period=period))
+            except DomainError as error:
+                log.info("Scheduled round %s of survey %s not started: %s", period, survey.pk, error)
     return started
