@@ -1,4 +1,6 @@
 from .desk import Recording, RecordingPurge, StorageItem
+from .fees import FeeScheduleItem
+from .meetings import MeetingAttendance, TenantMeeting
 from .requests import (
     ONLINE_CHANNELS,
     OPEN_STATUSES,
@@ -19,6 +21,8 @@ __all__ = [
     "OPEN_STATUSES",
     "UNRESOLVED_STATUSES",
     "Category",
+    "FeeScheduleItem",
+    "MeetingAttendance",
     "Channel",
     "OnlineReply",
     "Recording",
@@ -30,5 +34,6 @@ __all__ = [
     "StorageItem",
     "Tenant",
     "TenantContact",
+    "TenantMeeting",
     "TenantRequest",
 ]
