@@ -114,9 +114,7 @@ def test_attendance_rules(desk, tenant):
     meeting = _meeting(desk, [tenant])
     meeting_add_suggestion(actor=desk, meeting=meeting, tenant=tenant, description="建议")
     with pytest.raises(DomainError, match="stays on the attendance"):
-        meeting_update(
-            actor=desk, meeting=meeting, held_on=meeting.held_on, kind="quarterly", title="t", attendees={}
-        )
+        meeting_update(actor=desk, meeting=meeting, held_on=meeting.held_on, kind="quarterly", title="t", attendees={})
     assert MeetingAttendance.objects.filter(meeting=meeting).count() == 1
     other = TenantFactory(actor=desk)
     meeting_update(

@@ -43,13 +43,17 @@ def test_desk_records_a_meeting_with_its_attendance_and_a_suggestion(client_for,
     response = client.post(
         reverse("tenants:meeting_new"),
         {
-            "held_on": "2026-03-20", "kind": "quarterly", "title": "一季度租户大会", "agenda": "议程", "minutes": "纪要",
+            "held_on": "2026-03-20", "kind": "quarterly", "title": "一季度租户大会", "agenda": "议程",
+            "minutes": "纪要",
             "attendees": [tenant.pk, other.pk], f"attendee_name_{tenant.pk}": "王店长",
         },
     )  # fmt: skip
     meeting = TenantMeeting.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("tenants:meeting_detail", args=[meeting.pk])
-    assert dict(MeetingAttendance.objects.values_list("tenant_id", "attendee_name")) == {tenant.pk: "王店长", other.pk: ""}
+    assert dict(MeetingAttendance.objects.values_list("tenant_id", "attendee_name")) == {
+        tenant.pk: "王店长",
+        other.pk: "",
+    }
     assert meeting.organised_by == desk
     suggest = reverse("tenants:meeting_suggest", args=[meeting.pk])
     response = client.post(suggest, {"tenant": tenant.pk, "category": "suggestion", "description": "增设座椅"})
@@ -90,7 +94,9 @@ def test_a_bad_suggestion_is_400_and_logs_nothing(client_for, desk, tenant):
     meeting = _meeting(desk, [tenant])
     client = client_for(desk)
     suggest = reverse("tenants:meeting_suggest", args=[meeting.pk])
-    assert client.post(suggest, {"tenant": stranger.pk, "category": "suggestion", "description": "x"}).status_code == 400
+    assert (
+        client.post(suggest, {"tenant": stranger.pk, "category": "suggestion", "description": "x"}).status_code == 400
+    )
     assert client.post(suggest, {"tenant": tenant.pk, "category": "suggestion", "description": ""}).status_code == 400
     assert client.post(suggest, {"tenant": tenant.pk, "category": "nonsense", "description": "x"}).status_code == 400
     assert not TenantRequest.objects.exists()
@@ -101,7 +107,9 @@ def test_management_reads_and_writes_nothing(client_for, desk, gm, tenant):
     meeting = _meeting(desk, [tenant])
     client = client_for(gm)
     page = client.get(LIST)
-    assert page.status_code == 200 and b'id="meeting-targets"' in page.content and b'id="new-meeting"' not in page.content
+    assert (
+        page.status_code == 200 and b'id="meeting-targets"' in page.content and b'id="new-meeting"' not in page.content
+    )
     detail = client.get(reverse("tenants:meeting_detail", args=[meeting.pk]))
     assert detail.status_code == 200 and b'id="suggestion-form"' not in detail.content
     assert client.get(reverse("tenants:meeting_new")).status_code == 403
@@ -140,7 +148,10 @@ def test_the_list_filters_sorts_exports_and_shows_the_targets(client_for, desk, 
     rows = client.get(LIST, {"year": "2026"}).context["object_list"]
     assert [m.title for m in rows] == ["一季度租户大会"]
     assert [m.title for m in client.get(LIST, {"kind": "event"}).context["object_list"]] == ["去年专题"]
-    assert [m.title for m in client.get(LIST, {"sort": "held_on"}).context["object_list"]] == ["去年专题", "一季度租户大会"]
+    assert [m.title for m in client.get(LIST, {"sort": "held_on"}).context["object_list"]] == [
+        "去年专题",
+        "一季度租户大会",
+    ]
     page = client.get(LIST)
     assert page.context["targets"].year == 2026 and str(page.context["targets"].attendance_rate) == "100.0"
     assert client.get(LIST, {"year": "2025"}).context["targets"].tenants_met == 0
