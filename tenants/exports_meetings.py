@@ -23,7 +23,7 @@ class FeeExport(Export):
     columns = [
         Column(gettext_lazy("kind"), "get_kind_display", 18),
         Column(gettext_lazy("name in Chinese"), "name_zh", 24),
-        Column(gettext_lazy("name"), "name", 24),
+        Column(gettext_lazy("name in English"), "name", 24),
         Column(gettext_lazy("unit"), "unit", 14),
         Column(gettext_lazy("amount (CNY)"), "amount", 12),
         Column(gettext_lazy("valid from"), "valid_from", 12),

@@ -19,7 +19,7 @@ class FeeFilter(django_filters.FilterSet):
     """The fee schedule's filters (TEN-10, DSH-03)."""
 
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FeeScheduleItem.Kind.choices)
-    name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=100)
+    name = django_filters.CharFilter(label=_("Fee name"), method="filter_name", max_length=100)
 
     class Meta:
         model = FeeScheduleItem

@@ -34,7 +34,7 @@ class SuggestionForm(forms.Form):
 
 class FeeItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FeeScheduleItem.Kind.choices)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("English name"), max_length=200)
     name_zh = forms.CharField(label=_("Name in Chinese"), max_length=200)
     unit = forms.CharField(label=_("Unit"), max_length=60, help_text=_("e.g. per m² per month"))
     amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=0, max_digits=12, decimal_places=2)

@@ -14,7 +14,7 @@ class FeeScheduleItem(models.Model):
         PAID_SERVICE = "paid_service", _("paid service")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name in English"), max_length=200)
     name_zh = models.CharField(_("name in Chinese"), max_length=200)
     unit = models.CharField(_("unit"), max_length=60, help_text=_("e.g. per m² per month"))
     amount = models.DecimalField(_("amount (CNY)"), max_digits=12, decimal_places=2)
