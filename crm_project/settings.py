@@ -338,6 +338,8 @@ SUPPLIER_REMINDER_WORKING_DAYS = env_int("SUPPLIER_REMINDER_WORKING_DAYS", 3)
 # The department that runs the desk; its head is the operations manager breaches go to (JOB-06).
 TENANT_DESK_DEPARTMENT = env("TENANT_DESK_DEPARTMENT", "operations")
 TENANT_LEASE_WARNING_DAYS = env_int("TENANT_LEASE_WARNING_DAYS", 90)
+# TEN-05: the share of current tenants met face to face at tenant meetings each year (per cent).
+TENANT_MEETING_ATTENDANCE_TARGET = env_int("TENANT_MEETING_ATTENDANCE_TARGET", 90)
 # TEN-03: per category, the time to respond and to resolve, each "<n> <unit>" with the unit
 # minutes, hours (on the clock: the hotline is 24 hours) or working days (the calendar, CAL-02);
 # empty for no target.

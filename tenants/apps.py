@@ -13,3 +13,6 @@ class TenantsConfig(AppConfig):
         from .standards import check_all
 
         check_all()
+
+        # Tenant meetings and the fee schedule (TEN-05, TEN-10).
+        from . import access_rules_meetings, navigation_meetings, schedules_meetings  # noqa: F401

@@ -23,3 +23,7 @@ def escalate_breaches(now: str | None = None) -> int:
 def purge_recordings(now: str | None = None) -> int:
     """Daily: recordings past their retention are deleted and logged (TEN-04, JOB-07)."""
     return recordings_purge(now=_moment(now))
+
+
+# Found by Celery's autodiscovery and `load_all_jobs()` through this module.
+from .tasks_meetings import remind_quarterly_meeting  # noqa: E402, F401

@@ -203,3 +203,7 @@ def register(router) -> None:
     router.register("tenant-requests", TenantRequestViewSet, basename="tenant-request")
     router.register("recordings", RecordingViewSet, basename="recording")
     router.register("storage-items", StorageItemViewSet, basename="storage-item")
+
+    from . import meetings
+
+    meetings.register(router)

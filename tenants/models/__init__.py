@@ -1,4 +1,6 @@
 from .desk import Recording, RecordingPurge, StorageItem
+from .fees import FeeScheduleItem
+from .meetings import MeetingAttendance, TenantMeeting
 from .requests import (
     ONLINE_CHANNELS,
     OPEN_STATUSES,
@@ -20,6 +22,8 @@ __all__ = [
     "UNRESOLVED_STATUSES",
     "Category",
     "Channel",
+    "FeeScheduleItem",
+    "MeetingAttendance",
     "OnlineReply",
     "Recording",
     "RecordingPurge",
@@ -30,5 +34,6 @@ __all__ = [
     "StorageItem",
     "Tenant",
     "TenantContact",
+    "TenantMeeting",
     "TenantRequest",
 ]

@@ -80,6 +80,11 @@ class TenantRequest(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmation recorded by"), **_USER)
     satisfied = models.BooleanField(_("tenant satisfied"), null=True, blank=True)
     confirmation_note = models.TextField(_("tenant's confirmation"), blank=True)
+    # TEN-05: a suggestion raised at a tenant meeting (channel `meeting`) names its meeting.
+    meeting = models.ForeignKey(
+        "tenants.TenantMeeting", verbose_name=_("tenant meeting"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="suggestions",
+    )  # fmt: skip
     complaint = models.OneToOneField(
         "complaints.Complaint", verbose_name=_("complaint ticket"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="tenant_request",

@@ -5,7 +5,10 @@ from crm_project.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "healthz", "accounts:switch_language", "api-token", "complaints:public_new", "api-public-complaint"}
+PUBLIC = {
+    "login", "healthz", "accounts:switch_language", "api-token", "complaints:public_new", "api-public-complaint",
+    "tenants:fee_public", "fee-schedule-list",
+}  # fmt: skip
 
 
 def _named_routes(resolver=None, namespace=""):

@@ -1,0 +1,16 @@
+"""Tenant meetings (TEN-05) and the fee schedule (TEN-10) in the access registry (ORG-02):
+they are the desk's — operations and management (read-only) see them, nobody else does. The
+published fee schedule is public by design and read outside the registry (selectors_meetings)."""
+
+from crm_project.accounts import access
+
+from .access_rules import sees_whole_desk
+from .models import FeeScheduleItem, MeetingAttendance, TenantMeeting
+
+
+def _desk_only(user, queryset):
+    return queryset if sees_whole_desk(user) else queryset.none()
+
+
+for model in (TenantMeeting, MeetingAttendance, FeeScheduleItem):
+    access.register(model, _desk_only)
