@@ -160,6 +160,9 @@ def test_tenant_survey_pages_belong_to_the_desk(
         assert shops[0].shop_name not in client.get(reverse("surveys:follow_up_list")).content.decode()
         assert client.get(f"/api/v1/survey-responses/?tenant={shops[0].pk}").json()["count"] == 0
     assert client_for(desk).get(f"/api/v1/survey-responses/?tenant={shops[0].pk}").json()["count"] == 1
+    customer_survey = make_survey(title="Customer satisfaction")
+    assert desk_client.get(reverse("surveys:survey_detail", args=[customer_survey.pk])).status_code == 404
+    assert "Customer satisfaction" not in desk_client.get(reverse("surveys:survey_list")).content.decode()
 
 
 def test_a_tenant_round_started_on_the_page_with_a_bad_floor_writes_nothing(client_for, desk, tenant_survey, shops):
