@@ -22,6 +22,7 @@ from crm_project.accounts.models import User
 from crm_project.notifications.services import notify
 from customers.models import Contact
 
+from . import demo_tenants
 from .models import (
     Answer,
     Question,
@@ -214,3 +215,4 @@ def seed(stdout=None) -> None:
         )
         if link:
             stdout.write(f"  try the survey answer page: {link}")
+    demo_tenants.seed(stdout=stdout)
