@@ -13,6 +13,7 @@ from crm_project.core.errors import PermissionDenied as CorePermissionDenied
 from crm_project.core.history import history_entries
 from crm_project.core.listing import FilteredListView
 
+from ..access_rules import sees_whole_desk
 from ..exports import RequestLogExport
 from ..filters import RequestFilter
 from ..forms_requests import RequestLogForm
@@ -46,7 +47,8 @@ def request_new(request):
 @login_required
 def request_detail(request, pk: int):
     tenant_request = get_object_or_404(
-        with_flags(request_visible_to(request.user)).select_related("tenant", "department", "complaint"), pk=pk
+        with_flags(request_visible_to(request.user)).select_related("tenant", "department", "complaint", "meeting"),
+        pk=pk,
     )
     events = tenant_request.events.select_related("user")
     steps = allowed_actions(tenant_request)
@@ -61,6 +63,9 @@ def request_detail(request, pk: int):
         "complaint": tenant_request.complaint if tenant_request.complaint_id else None,
         "complaint_visible": bool(tenant_request.complaint_id)
         and complaint_visible_to(user).filter(pk=tenant_request.complaint_id).exists(),
+        # A suggestion raised at a tenant meeting (TEN-05); the meeting is the desk's to open.
+        "meeting": tenant_request.meeting,
+        "meeting_visible": sees_whole_desk(user),
         "photos": list(tenant_request.photos.all()),
         "recordings": list(tenant_request.recordings.select_related("uploaded_by", "archived_by")),
         "reply": reply,

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from tenants.models import MeetingAttendance, TenantMeeting, TenantRequest
 from tenants.services.meetings import meeting_add_suggestion, meeting_create
+from tenants.services.requests import request_assign
 
 from .factories import TenantFactory
 
@@ -196,3 +197,17 @@ def test_the_api_has_the_contract_names(desk, tenant, django_assert_max_num_quer
         _meeting(desk, [tenant, TenantFactory(actor=desk)])
     with django_assert_max_num_queries(len(few.captured_queries)):
         api.get("/api/v1/tenant-meetings/")
+
+
+def test_a_suggestion_links_back_to_its_meeting_for_the_desk_only(client_for, desk, engineer, engineering, tenant):
+    """TEN-05, ORG-02: the request of a suggestion names its meeting; the desk gets a link, the
+    department it is assigned to sees the title without a link (the meeting is the desk's)."""
+    meeting = _meeting(desk, [tenant])
+    suggestion = meeting_add_suggestion(actor=desk, meeting=meeting, tenant=tenant, description="增加停车位")
+    request_assign(actor=desk, request=suggestion, department=engineering)
+    url = reverse("tenants:request_detail", args=[suggestion.pk])
+    link = reverse("tenants:meeting_detail", args=[meeting.pk])
+    desk_page = client_for(desk).get(url).content.decode()
+    assert 'id="request-meeting"' in desk_page and link in desk_page
+    engineer_page = client_for(engineer).get(url).content.decode()
+    assert meeting.title in engineer_page and link not in engineer_page
