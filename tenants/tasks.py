@@ -23,3 +23,7 @@ def escalate_breaches(now: str | None = None) -> int:
 def purge_recordings(now: str | None = None) -> int:
     """Daily: recordings past their retention are deleted and logged (TEN-04, JOB-07)."""
     return recordings_purge(now=_moment(now))
+
+
+# Celery's autodiscovery and `run_job` import only `tasks`: the fire-safety jobs (TEN-07, JOB-08).
+from . import tasks_fire  # noqa: E402, F401

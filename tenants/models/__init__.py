@@ -1,4 +1,5 @@
 from .desk import Recording, RecordingPurge, StorageItem
+from .fire import FireInspection, FireInspectionNotice, FireInspectionPhoto, InspectionResult, Rectification
 from .requests import (
     ONLINE_CHANNELS,
     OPEN_STATUSES,
@@ -20,9 +21,14 @@ __all__ = [
     "UNRESOLVED_STATUSES",
     "Category",
     "Channel",
+    "FireInspection",
+    "FireInspectionNotice",
+    "FireInspectionPhoto",
+    "InspectionResult",
     "OnlineReply",
     "Recording",
     "RecordingPurge",
+    "Rectification",
     "RequestEscalation",
     "RequestEvent",
     "RequestPhoto",
