@@ -44,6 +44,6 @@ class RectificationExport(Export):
     ]
 
     def objects(self, queryset):
-        return queryset.select_related(
-            "tenant", "result__inspection", "result__inspector", "rectified_by"
-        ).iterator(chunk_size=self.chunk_size)
+        return queryset.select_related("tenant", "result__inspection", "result__inspector", "rectified_by").iterator(
+            chunk_size=self.chunk_size
+        )
