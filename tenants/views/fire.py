@@ -35,7 +35,7 @@ from ..selectors_fire import (
     this_month,
     with_overdue,
 )
-from ..services.fire import check_item_label, issue_monthly_notice, record_result, reinspect
+from ..services.fire import check_item_label, current_tenants, issue_monthly_notice, record_result, reinspect
 from .archive import forbidden
 
 NOT_YOURS = gettext_lazy("The fire-safety inspection is for operations and the safety department.")
@@ -69,8 +69,16 @@ def _progress_page(request, inspection, *, month):
         "total": total,
         "is_this_month": month == this_month(),
         "can_act": can_inspect(request.user),
+        "unnoticed": _unnoticed(inspection) if inspection and month == this_month() else 0,
     }
     return render(request, "tenants/fire_progress.html", context)
+
+
+def _unnoticed(inspection) -> int:
+    """Tenants who moved in after this month's notice went out: the page offers to notify them."""
+    if not inspection.notice_issued_at:
+        return 0
+    return current_tenants().exclude(fire_notices__inspection=inspection).count()
 
 
 @login_required

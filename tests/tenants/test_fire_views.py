@@ -268,3 +268,16 @@ def test_list_queries_do_not_grow_with_the_rows(client_for, desk, django_assert_
     assert counts() == few
     with django_assert_max_num_queries(few[0]):
         client.get(LETTERS)
+
+
+def test_a_tenant_who_moved_in_after_the_notice_can_be_notified(client_for, desk, inspection, shops):
+    """TEN-07, JOB-09: the page offers to notify the newcomers; only they get a notice."""
+    newcomer = TenantFactory(actor=desk, unit="3F-01", floor="3F")
+    client = client_for(desk)
+    page = client.get(PROGRESS)
+    assert page.context["unnoticed"] == 1 and b'id="notify-new-tenants"' in page.content
+    assert client.post(reverse("tenants:fire_issue_notice")).status_code == 302
+    assert FireInspectionNotice.objects.count() == 4
+    assert FireInspectionNotice.objects.filter(tenant=newcomer).exists()
+    assert client.get(PROGRESS).context["unnoticed"] == 0
+    assert client.get(result_url(inspection, newcomer)).status_code == 200
