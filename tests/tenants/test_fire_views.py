@@ -281,3 +281,11 @@ def test_a_tenant_who_moved_in_after_the_notice_can_be_notified(client_for, desk
     assert FireInspectionNotice.objects.filter(tenant=newcomer).exists()
     assert client.get(PROGRESS).context["unnoticed"] == 0
     assert client.get(result_url(inspection, newcomer)).status_code == 200
+
+
+def test_open_letters_are_on_my_work_for_the_fire_team(client_for, desk, safety_staff, rep, letter):
+    """TEN-07, DSH-02: the fire team sees its open letters on "My work"; a sales rep does not."""
+    for person in (desk, safety_staff):
+        page = client_for(person).get(reverse("core:my_work"))
+        assert b'id="rectifications-open"' in page.content
+    assert b'id="rectifications-open"' not in client_for(rep).get(reverse("core:my_work")).content
