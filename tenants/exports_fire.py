@@ -33,7 +33,7 @@ class RectificationExport(Export):
         Column(gettext_lazy("Unit number"), "result.unit", 12),
         Column(gettext_lazy("Floor"), "tenant.floor", 8),
         Column(gettext_lazy("Shop name"), "tenant.shop_name", 24),
-        Column(gettext_lazy("Findings"), "findings", 48),
+        Column(gettext_lazy("Inspection findings"), "findings", 48),
         Column(gettext_lazy("Rectify by"), "due_on", 12),
         Column(gettext_lazy("Status"), lambda r: r.get_status_display(), 10),
         Column(gettext_lazy("Overdue"), lambda r: _("yes") if getattr(r, "is_overdue", False) else "", 8),

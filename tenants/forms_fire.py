@@ -28,7 +28,7 @@ class MultiplePhotoField(forms.FileField):
 class _Outcome(forms.Form):
     outcome = forms.ChoiceField(label=_("Result"), choices=OUTCOMES, widget=forms.RadioSelect)
     findings = forms.CharField(
-        label=_("Findings"),
+        label=_("Inspection findings"),
         required=False,
         max_length=FINDINGS_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),

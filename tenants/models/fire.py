@@ -69,9 +69,9 @@ class InspectionResult(models.Model):
     unit = models.CharField(_("unit number"), max_length=20)
     items_checked = models.JSONField(_("items checked"), default=list, blank=True)
     passed = models.BooleanField(_("passed"))
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(_("inspection findings"), blank=True)
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("inspector"), **_USER)
-    checked_at = models.DateTimeField(_("checked at"))
+    checked_at = models.DateTimeField(_("inspected at"))
     reinspects = models.ForeignKey(
         "Rectification",
         verbose_name=_("re-inspection of"),
@@ -122,12 +122,12 @@ class Rectification(models.Model):
     a passing re-inspection closes it (TEN-07)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", _("not rectified")
         RECTIFIED = "rectified", _("rectified")
 
     result = models.OneToOneField(InspectionResult, on_delete=models.PROTECT, related_name="rectification")
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="rectifications")
-    findings = models.TextField(_("findings"))
+    findings = models.TextField(_("inspection findings"))
     due_on = models.DateField(_("rectify by"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     issued_at = models.DateTimeField(_("issued at"))
