@@ -190,3 +190,26 @@ def test_an_overdue_letter_escalates_once(desk, ops_manager, safety_staff, inspe
     assert Rectification.objects.get(tenant=shops[0]).escalated_at is not None
     for person in (safety_staff, ops_manager):
         assert Notification.objects.filter(recipient=person, kind="tenant-escalation").count() == 1
+
+
+def test_a_failed_notice_email_is_sent_by_the_next_daily_run_once(shops, monkeypatch):
+    """JOB-08, JOB-09: the mail server is down on 8 October; the notice is issued anyway, and the
+    next day's run sends the e-mail it could not send — once."""
+    import tenants.services.fire as fire
+
+    def down(**kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(fire, "send_mail", down)
+    with at(8):
+        assert issue_monthly_notice(month=OCTOBER) == 3
+        with pytest.raises(OSError):
+            fire.fire_notices_email()  # the job fails here and is retried
+    assert FireInspectionNotice.objects.count() == 3
+    assert FireInspectionNotice.objects.exclude(emailed_to="").get().emailed_at is None
+    monkeypatch.undo()
+    with at(9):
+        assert tasks.issue_fire_safety_notice() == 0
+        assert tasks.issue_fire_safety_notice() == 0
+    assert [m.to for m in mail.outbox] == [["wang@example.com"]]
+    assert FireInspectionNotice.objects.exclude(emailed_to="").get().emailed_at is not None
