@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -165,7 +166,7 @@ def fire_result(request, pk: int, tenant_pk: int):
         else:
             messages.success(request, _("Unit %(unit)s: the result is recorded.") % {"unit": unit.unit})
             url = reverse("tenants:fire_inspection_detail", args=[inspection.pk])
-            return HttpResponseRedirect(f"{url}?floor={unit.floor}")
+            return HttpResponseRedirect(f"{url}?{urlencode({'floor': unit.floor})}")
     return _result_page(request, inspection, unit, form, status=400)
 
 

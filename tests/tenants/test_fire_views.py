@@ -163,6 +163,11 @@ def test_the_letter_list_filters_sorts_and_exports(client_for, desk, inspection,
     with time_machine.travel(datetime(2026, 10, 16, 10, 0, tzinfo=SHANGHAI), tick=False):
         assert [r.pk for r in client.get(LETTERS, {"overdue": "true"}).context["object_list"]] == [letter.pk]
     assert client.get(LETTERS, {"sort": "-unit"}).status_code == 200
+    assert [r.pk for r in client.get(LETTERS, {"month": "2026-10"}).context["object_list"]] == [letter.pk]
+    assert not client.get(LETTERS, {"month": "2026-09"}).context["object_list"]
+    for junk in ({"month": "soon"}, {"overdue": "maybe"}, {"sort": "nope"}, {"page": "999"}, {"status": "lost"}):
+        assert client.get(LETTERS, junk).status_code in (200, 404), junk
+    assert client.get(INSPECTIONS, {"year": "abc"}).status_code == 200
     export = client.get(LETTERS, {"status": "open", "export": "xlsx"})
     assert export.status_code == 200 and "spreadsheetml" in export["Content-Type"]
     inspections = client.get(INSPECTIONS)
