@@ -367,6 +367,21 @@ TENANT_DEFAULT_DEPARTMENTS = dict(
 TENANT_RECORDING_RETENTION_DAYS = env_int("TENANT_RECORDING_RETENTION_DAYS", 30)
 TENANT_RECORDING_MAX_MB = env_int("TENANT_RECORDING_MAX_MB", 20)
 TENANT_PHOTO_MAX_MB = env_int("TENANT_PHOTO_MAX_MB", 10)
+# The monthly fire-safety inspection (TEN-07, JOB-08): the checklist (code, English, Chinese),
+# the rectification deadline in working days, and the safety department that inspects with
+# operations (its head is told of overdue letters).
+TENANT_FIRE_CHECK_ITEMS = [
+    {"code": "extinguishers", "en": "Fire extinguishers present and in date", "zh": "灭火器齐全且在有效期内"},
+    {"code": "exits_clear", "en": "Exits and escape routes clear", "zh": "安全出口及疏散通道畅通"},
+    {"code": "wiring", "en": "Wiring and sockets safe, no overloaded strips", "zh": "电线插座安全，无超负荷接线"},
+    {"code": "no_smoking_materials", "en": "No smoking materials or open flames", "zh": "无吸烟物品及明火"},
+    {"code": "flammables", "en": "Flammable goods stored safely", "zh": "易燃物品存放规范"},
+    {"code": "alarms_sprinklers", "en": "Smoke detectors and sprinklers unobstructed", "zh": "烟感及喷淋头无遮挡"},
+    {"code": "emergency_lighting", "en": "Emergency lighting and exit signs working", "zh": "应急照明及疏散指示完好"},
+]
+TENANT_RECTIFICATION_WORKING_DAYS = env_int("TENANT_RECTIFICATION_WORKING_DAYS", 5)
+TENANT_SAFETY_DEPARTMENT = env("TENANT_SAFETY_DEPARTMENT", "safety")
+TENANT_FIRE_PHOTO_MAX_MB = env_int("TENANT_FIRE_PHOTO_MAX_MB", 10)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

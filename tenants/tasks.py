@@ -25,5 +25,6 @@ def purge_recordings(now: str | None = None) -> int:
     return recordings_purge(now=_moment(now))
 
 
-# Found by Celery's autodiscovery and `load_all_jobs()` through this module.
-from .tasks_meetings import remind_quarterly_meeting  # noqa: E402, F401
+# Celery's autodiscovery and `run_job` import only `tasks`: the jobs of the meetings (TEN-05)
+# and of fire safety (TEN-07, JOB-08) live in their own modules.
+from . import tasks_fire, tasks_meetings  # noqa: E402, F401

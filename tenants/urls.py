@@ -6,7 +6,7 @@ URL names (a contract between the pages, notifications and tests):
     tenants:storage_list, tenants:recording_archive, and the file downloads in views/files.py.
 """
 
-from .views import archive, desk, fees, files, meetings, request_actions, requests, storage
+from .views import archive, desk, fees, files, fire, meetings, request_actions, requests, storage
 
 app_name = "tenants"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     *files.urlpatterns,
     *meetings.urlpatterns,
     *fees.urlpatterns,
+    *fire.urlpatterns,
 ]

@@ -28,6 +28,7 @@ from ..selectors import (
     with_flags,
 )
 from ..services import recordings, requests, storage
+from . import fire, meetings
 from . import serializers as s
 
 READ_ONLY = ["get", "head", "options"]
@@ -203,7 +204,5 @@ def register(router) -> None:
     router.register("tenant-requests", TenantRequestViewSet, basename="tenant-request")
     router.register("recordings", RecordingViewSet, basename="recording")
     router.register("storage-items", StorageItemViewSet, basename="storage-item")
-
-    from . import meetings
-
-    meetings.register(router)
+    meetings.register(router)  # tenant-meetings/, fee-schedule/ (TEN-05, TEN-10)
+    fire.register(router)  # fire-inspections/, rectifications/ (TEN-07)

@@ -1,5 +1,6 @@
 from .desk import Recording, RecordingPurge, StorageItem
 from .fees import FeeScheduleItem
+from .fire import FireInspection, FireInspectionNotice, FireInspectionPhoto, InspectionResult, Rectification
 from .meetings import MeetingAttendance, TenantMeeting
 from .requests import (
     ONLINE_CHANNELS,
@@ -23,10 +24,15 @@ __all__ = [
     "Category",
     "Channel",
     "FeeScheduleItem",
+    "FireInspection",
+    "FireInspectionNotice",
+    "FireInspectionPhoto",
+    "InspectionResult",
     "MeetingAttendance",
     "OnlineReply",
     "Recording",
     "RecordingPurge",
+    "Rectification",
     "RequestEscalation",
     "RequestEvent",
     "RequestPhoto",
