@@ -9,7 +9,7 @@ import time_machine
 
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.notifications.models import Notification
-from tenants import tasks
+from tenants import tasks_meetings as tasks
 from tenants.models import MeetingAttendance, RequestEvent, TenantMeeting, TenantRequest
 from tenants.selectors_meetings import meeting_targets
 from tenants.services.meetings import meeting_add_suggestion, meeting_create, meeting_update
