@@ -194,6 +194,7 @@ RATE_LIMITS = {
     "complaint-public": env("COMPLAINT_PUBLIC_RATE", "5/h"),
     "survey-link": env("SURVEY_LINK_RATE", "60/h"),
     "signoff-link": env("SIGNOFF_LINK_RATE", "60/h"),
+    "notice-link": env("NOTICE_LINK_RATE", "60/h"),
     "login": env("LOGIN_FAILURE_RATE", "30/15m"),
 }
 RATELIMIT_USE_CACHE = "default"
@@ -363,6 +364,11 @@ TENANT_DEFAULT_DEPARTMENTS = dict(
 TENANT_RECORDING_RETENTION_DAYS = env_int("TENANT_RECORDING_RETENTION_DAYS", 30)
 TENANT_RECORDING_MAX_MB = env_int("TENANT_RECORDING_MAX_MB", 20)
 TENANT_PHOTO_MAX_MB = env_int("TENANT_PHOTO_MAX_MB", 10)
+# Outgoing notices 对外发文 (TEN-06): how long a tenant's sign-for link works, and after how many
+# working days without a signature the operations staff are reminded.
+TENANT_NOTICE_LINK_DAYS = env_int("TENANT_NOTICE_LINK_DAYS", 30)
+TENANT_NOTICE_REMINDER_WORKING_DAYS = env_int("TENANT_NOTICE_REMINDER_WORKING_DAYS", 3)
+TENANT_NOTICE_SCAN_MAX_MB = env_int("TENANT_NOTICE_SCAN_MAX_MB", 20)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

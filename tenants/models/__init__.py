@@ -1,4 +1,5 @@
 from .desk import Recording, RecordingPurge, StorageItem
+from .notices import Notice, NoticeAddressee, NoticeStatus, NoticeTemplate, ReceiptMethod
 from .requests import (
     ONLINE_CHANNELS,
     OPEN_STATUSES,
@@ -20,7 +21,12 @@ __all__ = [
     "UNRESOLVED_STATUSES",
     "Category",
     "Channel",
+    "Notice",
+    "NoticeAddressee",
+    "NoticeStatus",
+    "NoticeTemplate",
     "OnlineReply",
+    "ReceiptMethod",
     "Recording",
     "RecordingPurge",
     "RequestEscalation",
