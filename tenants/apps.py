@@ -9,7 +9,8 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         # Access rules, navigation, "My work" panels and schedules of the tenant service desk
         # (TEN-01 … TEN-04, TEN-09, TEN-11).
-        from . import access_rules, my_work, navigation, schedules  # noqa: F401
+        from . import access_rules, access_rules_notices, my_work, navigation, navigation_notices, schedules  # noqa: F401
+        from . import schedules_notices  # noqa: F401
         from .standards import check_all
 
         check_all()

@@ -129,7 +129,8 @@ class NoticeAddressee(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["notice", "tenant"], name="notice_addressee_once"),
             models.CheckConstraint(
-                condition=Q(signed_at__isnull=True, method="") | Q(signed_at__isnull=False, method__in=["link", "paper"]),
+                condition=Q(signed_at__isnull=True, method="")
+                | Q(signed_at__isnull=False, method__in=["link", "paper"]),
                 name="notice_signed_with_method",
             ),
             models.CheckConstraint(condition=~Q(method="paper") | ~Q(scan=""), name="notice_paper_receipt_has_scan"),
