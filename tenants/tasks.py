@@ -23,3 +23,6 @@ def escalate_breaches(now: str | None = None) -> int:
 def purge_recordings(now: str | None = None) -> int:
     """Daily: recordings past their retention are deleted and logged (TEN-04, JOB-07)."""
     return recordings_purge(now=_moment(now))
+
+
+from .tasks_notices import remind_unsigned_notices  # noqa: E402, F401 (found by autodiscovery with this module)
