@@ -28,6 +28,7 @@ from ..selectors import (
     with_flags,
 )
 from ..services import recordings, requests, storage
+from . import notices
 from . import serializers as s
 
 READ_ONLY = ["get", "head", "options"]
@@ -203,3 +204,4 @@ def register(router) -> None:
     router.register("tenant-requests", TenantRequestViewSet, basename="tenant-request")
     router.register("recordings", RecordingViewSet, basename="recording")
     router.register("storage-items", StorageItemViewSet, basename="storage-item")
+    notices.register(router)  # /api/v1/notices/ (TEN-06)
