@@ -120,8 +120,8 @@ def test_a_new_notice_from_a_template_by_floor(client_for, desk, engineering, no
     assert response.status_code == 302
     notice = Notice.objects.get()
     assert list(notice.addressees.values_list("tenant__unit", flat=True)) == ["2F-201"]
-    picked = client.post(reverse("tenants:notice_new"), {**values, "address": "picked",
-                                                         "tenants": [notice_tenants[0].pk, notice_tenants[1].pk]})  # fmt: skip
+    two = [notice_tenants[0].pk, notice_tenants[1].pk]
+    picked = client.post(reverse("tenants:notice_new"), {**values, "address": "picked", "tenants": two})
     assert picked.status_code == 302
     everyone = client.post(reverse("tenants:notice_new"), {**values, "address": "all"})
     assert everyone.status_code == 302
