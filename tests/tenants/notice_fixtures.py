@@ -56,7 +56,8 @@ def walk(notice, *, to, head, gm, desk):
         (NoticeStatus.SEALED, lambda n: notice_seal(actor=desk, notice=n)),
         (NoticeStatus.DELIVERED, lambda n: notice_deliver(actor=desk, notice=n)),
     ]
-    for status, step in steps:
+    order = ["draft", *(status for status, _step in steps)]
+    for status, step in steps[order.index(notice.status) :]:
         if notice.status == to:
             break
         notice = step(notice)
