@@ -347,10 +347,10 @@ def notice_sign_by_link(*, token: str, signer_name: str = "") -> NoticeAddressee
             raise DomainError(_("This link is not valid."))
         if addressee.expires_at is None or addressee.expires_at <= timezone.now():
             raise DomainError(_("This link has expired."))
+        # Works once: signed_at decides. The hash stays, so the used link says "already signed".
         addressee.signed_at, addressee.method, addressee.signer_name = timezone.now(), ReceiptMethod.LINK, signer_name
-        addressee.token_hash = ""  # works once
         addressee._change_reason = "签收 (link)"
-        addressee.save(update_fields=["signed_at", "method", "signer_name", "token_hash"])
+        addressee.save(update_fields=["signed_at", "method", "signer_name"])
     return addressee
 
 
@@ -375,7 +375,7 @@ def notice_receipt_paper(*, actor, notice: Notice, tenant: Tenant, scan, signer_
         addressee.scan_name = display_name(scan.name, fallback=f"receipt.{kind.extension}")
         addressee.scan_type = kind.content_type
         addressee.signed_at, addressee.method = timezone.now(), ReceiptMethod.PAPER
-        addressee.signer_name, addressee.recorded_by, addressee.token_hash = signer_name, actor, ""
-        save(addressee, actor, ["scan", "scan_name", "scan_type", "signed_at", "method", "signer_name", "recorded_by",
-                                "token_hash"], "签收 (paper)")  # fmt: skip
+        addressee.signer_name, addressee.recorded_by = signer_name, actor
+        save(addressee, actor, ["scan", "scan_name", "scan_type", "signed_at", "method", "signer_name", "recorded_by"],
+             "签收 (paper)")  # fmt: skip
     return addressee
