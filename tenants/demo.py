@@ -126,3 +126,6 @@ def seed(stdout=None) -> None:
         storage_pick_up(actor=desk, item=picked, picked_up_by="安踏体育 店员小李")
     if stdout:
         stdout.write(f"  {len(tenants)} tenants, {TenantRequest.objects.count()} tenant requests")
+    from . import demo_notices
+
+    demo_notices.seed(stdout)
