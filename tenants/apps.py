@@ -15,7 +15,7 @@ class TenantsConfig(AppConfig):
         from .standards import check_all
 
         # Outgoing notices 对外发文 (TEN-06).
-        for module in ("access_rules_notices", "navigation_notices", "schedules_notices"):
+        for module in ("access_rules_notices", "navigation_notices", "my_work_notices", "schedules_notices"):
             import_module(f"{self.name}.{module}")
 
         check_all()

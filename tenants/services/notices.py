@@ -261,8 +261,9 @@ def notice_deliver(*, actor, notice: Notice) -> Notice:
 
 
 def _main_email(tenant: Tenant) -> str:
-    contacts = sorted(tenant.contacts.all(), key=lambda contact: (not contact.is_primary, contact.pk))
-    return next((contact.email for contact in contacts if contact.email), "")
+    """The main contact's e-mail (the one flagged, else the first, as the archive shows it)."""
+    contacts = sorted(tenant.contacts.all(), key=lambda contact: (not contact.is_primary, contact.name, contact.pk))
+    return contacts[0].email if contacts else ""
 
 
 def _mail(notice: Notice, addressee: NoticeAddressee, token: str, expires_at) -> tuple[str, str]:
