@@ -196,6 +196,7 @@ RATE_LIMITS = {
     "complaint-public": env("COMPLAINT_PUBLIC_RATE", "5/h"),
     "survey-link": env("SURVEY_LINK_RATE", "60/h"),
     "signoff-link": env("SIGNOFF_LINK_RATE", "60/h"),
+    "notice-link": env("NOTICE_LINK_RATE", "60/h"),
     "login": env("LOGIN_FAILURE_RATE", "30/15m"),
 }
 RATELIMIT_USE_CACHE = "default"
@@ -382,6 +383,11 @@ TENANT_FIRE_CHECK_ITEMS = [
 TENANT_RECTIFICATION_WORKING_DAYS = env_int("TENANT_RECTIFICATION_WORKING_DAYS", 5)
 TENANT_SAFETY_DEPARTMENT = env("TENANT_SAFETY_DEPARTMENT", "safety")
 TENANT_FIRE_PHOTO_MAX_MB = env_int("TENANT_FIRE_PHOTO_MAX_MB", 10)
+# Outgoing notices 对外发文 (TEN-06): how long a tenant's sign-for link works, and after how many
+# working days without a signature the operations staff are reminded.
+TENANT_NOTICE_LINK_DAYS = env_int("TENANT_NOTICE_LINK_DAYS", 30)
+TENANT_NOTICE_REMINDER_WORKING_DAYS = env_int("TENANT_NOTICE_REMINDER_WORKING_DAYS", 3)
+TENANT_NOTICE_SCAN_MAX_MB = env_int("TENANT_NOTICE_SCAN_MAX_MB", 20)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from crm_project.accounts.models import Department, User
 
-from . import demo_fire, demo_meetings
+from . import demo_fire, demo_meetings, demo_notices
 from .models import Tenant, TenantRequest
 from .services.recordings import recording_archive, recording_upload
 from .services.replies import reply_draft, reply_review
@@ -129,3 +129,4 @@ def seed(stdout=None) -> None:
         stdout.write(f"  {len(tenants)} tenants, {TenantRequest.objects.count()} tenant requests")
     demo_meetings.seed(stdout)
     demo_fire.seed(stdout)
+    demo_notices.seed(stdout)

@@ -25,6 +25,6 @@ def purge_recordings(now: str | None = None) -> int:
     return recordings_purge(now=_moment(now))
 
 
-# Celery's autodiscovery and `run_job` import only `tasks`: the jobs of the meetings (TEN-05)
-# and of fire safety (TEN-07, JOB-08) live in their own modules.
-from . import tasks_fire, tasks_meetings  # noqa: E402, F401
+# Celery's autodiscovery and `run_job` import only `tasks`: the jobs of the meetings (TEN-05),
+# the outgoing notices (TEN-06) and fire safety (TEN-07, JOB-08) live in their own modules.
+from . import tasks_fire, tasks_meetings, tasks_notices  # noqa: E402, F401

@@ -168,3 +168,25 @@ def check_audio(uploaded, *, max_mb: int) -> FileKind:
             field="file",
         )
     return kind
+
+
+# --- scans (TEN-06: a signed paper receipt) ---------------------------------------------------
+
+
+def check_pdf(uploaded, *, max_mb: int) -> FileKind:
+    """A PDF, read from its content, or a DomainError on `file`."""
+    kind = check_document(uploaded, max_mb=max_mb)
+    if kind != PDF:
+        raise DomainError(_("This is not a PDF file."), field="file")
+    return kind
+
+
+SCAN_KINDS = (PDF, *IMAGE_KINDS)
+
+
+def check_scan(uploaded, *, max_mb: int) -> FileKind:
+    """A scan of a signed paper: a PDF or a photo (JPEG, PNG, GIF, WebP), read from the content."""
+    kind = check_document(uploaded, max_mb=max_mb)
+    if kind not in SCAN_KINDS:
+        raise DomainError(_("Upload the scan as a PDF or a JPEG, PNG, GIF or WebP image."), field="file")
+    return kind

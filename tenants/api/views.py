@@ -28,7 +28,7 @@ from ..selectors import (
     with_flags,
 )
 from ..services import recordings, requests, storage
-from . import fire, meetings
+from . import fire, meetings, notices
 from . import serializers as s
 
 READ_ONLY = ["get", "head", "options"]
@@ -206,3 +206,4 @@ def register(router) -> None:
     router.register("storage-items", StorageItemViewSet, basename="storage-item")
     meetings.register(router)  # tenant-meetings/, fee-schedule/ (TEN-05, TEN-10)
     fire.register(router)  # fire-inspections/, rectifications/ (TEN-07)
+    notices.register(router)  # /api/v1/notices/ (TEN-06)

@@ -2,6 +2,7 @@ from .desk import Recording, RecordingPurge, StorageItem
 from .fees import FeeScheduleItem
 from .fire import FireInspection, FireInspectionNotice, FireInspectionPhoto, InspectionResult, Rectification
 from .meetings import MeetingAttendance, TenantMeeting
+from .notices import Notice, NoticeAddressee, NoticeStatus, NoticeTemplate, ReceiptMethod
 from .requests import (
     ONLINE_CHANNELS,
     OPEN_STATUSES,
@@ -29,7 +30,12 @@ __all__ = [
     "FireInspectionPhoto",
     "InspectionResult",
     "MeetingAttendance",
+    "Notice",
+    "NoticeAddressee",
+    "NoticeStatus",
+    "NoticeTemplate",
     "OnlineReply",
+    "ReceiptMethod",
     "Recording",
     "RecordingPurge",
     "Rectification",
