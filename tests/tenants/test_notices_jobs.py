@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from crm_project.notifications.models import Notification
-from tenants import tasks
+from tenants import tasks_notices as tasks
 from tenants.models import NoticeAddressee
 from tenants.services.notices import notice_receipt_paper
 
