@@ -363,6 +363,8 @@ TENANT_DEFAULT_DEPARTMENTS = dict(
 TENANT_RECORDING_RETENTION_DAYS = env_int("TENANT_RECORDING_RETENTION_DAYS", 30)
 TENANT_RECORDING_MAX_MB = env_int("TENANT_RECORDING_MAX_MB", 20)
 TENANT_PHOTO_MAX_MB = env_int("TENANT_PHOTO_MAX_MB", 10)
+# TEN-08: the share of current tenants to visit each year, in per cent.
+TENANT_VISIT_RATE_TARGET = env_int("TENANT_VISIT_RATE_TARGET", 100)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -6,7 +6,7 @@ URL names (a contract between the pages, notifications and tests):
     tenants:storage_list, tenants:recording_archive, and the file downloads in views/files.py.
 """
 
-from .views import archive, desk, files, request_actions, requests, storage
+from .views import archive, bulk, desk, files, request_actions, requests, storage, visits
 
 app_name = "tenants"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     *archive.urlpatterns,
     *storage.urlpatterns,
     *files.urlpatterns,
+    *visits.urlpatterns,
+    *bulk.urlpatterns,
 ]

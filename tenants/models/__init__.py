@@ -1,3 +1,4 @@
+from .bulk import BulkNotice, BulkNoticeDelivery, DeliveryChannel, NoticeKind
 from .desk import Recording, RecordingPurge, StorageItem
 from .requests import (
     ONLINE_CHANNELS,
@@ -13,8 +14,15 @@ from .requests import (
     TenantRequest,
 )
 from .tenants import Tenant, TenantContact
+from .visits import TenantVisit, VisitOutcome
 
 __all__ = [
+    "BulkNotice",
+    "BulkNoticeDelivery",
+    "DeliveryChannel",
+    "NoticeKind",
+    "TenantVisit",
+    "VisitOutcome",
     "ONLINE_CHANNELS",
     "OPEN_STATUSES",
     "UNRESOLVED_STATUSES",
