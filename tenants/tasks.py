@@ -24,5 +24,6 @@ def purge_recordings(now: str | None = None) -> int:
     """Daily: recordings past their retention are deleted and logged (TEN-04, JOB-07)."""
     return recordings_purge(now=_moment(now))
 
+
 # Celery discovers only `tasks`: the visit plan's and bulk notices' jobs are declared beside it.
 from . import tasks_visits  # noqa: E402, F401

@@ -17,17 +17,15 @@ from .tenants import Tenant, TenantContact
 from .visits import TenantVisit, VisitOutcome
 
 __all__ = [
-    "BulkNotice",
-    "BulkNoticeDelivery",
-    "DeliveryChannel",
-    "NoticeKind",
-    "TenantVisit",
-    "VisitOutcome",
     "ONLINE_CHANNELS",
     "OPEN_STATUSES",
     "UNRESOLVED_STATUSES",
+    "BulkNotice",
+    "BulkNoticeDelivery",
     "Category",
     "Channel",
+    "DeliveryChannel",
+    "NoticeKind",
     "OnlineReply",
     "Recording",
     "RecordingPurge",
@@ -39,4 +37,6 @@ __all__ = [
     "Tenant",
     "TenantContact",
     "TenantRequest",
+    "TenantVisit",
+    "VisitOutcome",
 ]

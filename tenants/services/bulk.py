@@ -148,9 +148,7 @@ def bulk_notices_send_pending(*, now=None) -> int:
     """The e-mails of recent notices whose job could not be queued or gave up (JOB-09)."""
     since = (now or timezone.now()) - timedelta(days=SWEEP_DAYS)
     notice_ids = (
-        BulkNoticeDelivery.objects.filter(
-            notice__sent_at__gte=since, delivered_at__isnull=True, failed_reason=""
-        )
+        BulkNoticeDelivery.objects.filter(notice__sent_at__gte=since, delivered_at__isnull=True, failed_reason="")
         .order_by("notice_id")
         .values_list("notice_id", flat=True)
         .distinct()

@@ -86,7 +86,9 @@ def tenant_visit_report(
     if not report:
         raise DomainError(_("Write down what was discussed during the visit."), field="report")
     if len(report) > REPORT_MAX:
-        raise DomainError(_("The report is too long: at most %(limit)s characters.") % {"limit": REPORT_MAX}, field="report")
+        raise DomainError(
+            _("The report is too long: at most %(limit)s characters.") % {"limit": REPORT_MAX}, field="report"
+        )
     if outcome not in VisitOutcome.values:
         raise DomainError(_("Choose the outcome of the visit."), field="outcome")
     now = timezone.now()

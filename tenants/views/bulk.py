@@ -110,9 +110,10 @@ def bulk_notice_new(request):
 def bulk_notice_detail(request, pk: int):
     notice = get_object_or_404(with_counts(bulk_notice_visible_to(request.user)).select_related("sent_by"), pk=pk)
     deliveries = list(
-        delivery_visible_to(request.user).filter(notice=notice).select_related("tenant").order_by(
-            "tenant__floor", "tenant__unit", "pk"
-        )
+        delivery_visible_to(request.user)
+        .filter(notice=notice)
+        .select_related("tenant")
+        .order_by("tenant__floor", "tenant__unit", "pk")
     )
     for delivery in deliveries:
         delivery.failure = FAILURE_LABELS.get(delivery.failed_reason, delivery.failed_reason)
