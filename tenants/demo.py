@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from crm_project.accounts.models import Department, User
 
+from . import demo_visits
 from .models import Tenant, TenantRequest
 from .services.recordings import recording_archive, recording_upload
 from .services.replies import reply_draft, reply_review
@@ -126,3 +127,4 @@ def seed(stdout=None) -> None:
         storage_pick_up(actor=desk, item=picked, picked_up_by="安踏体育 店员小李")
     if stdout:
         stdout.write(f"  {len(tenants)} tenants, {TenantRequest.objects.count()} tenant requests")
+    demo_visits.seed(stdout=stdout)
