@@ -10,7 +10,7 @@ from crm_project.core.exports import Column, Export
 def _status(visit) -> str:
     if visit.done_at:
         return _("done")
-    return _("overdue") if visit.planned_on < timezone.localdate() else _("due")
+    return _("overdue") if visit.planned_on < timezone.localdate() else _("to visit")
 
 
 class TenantVisitExport(Export):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import BulkNotice, NoticeKind, TenantVisit
 from .selectors_visits import overdue, visitors
 
-STATUS_CHOICES = [("overdue", _("overdue")), ("due", _("due")), ("done", _("done"))]
+STATUS_CHOICES = [("overdue", _("overdue")), ("due", _("to visit")), ("done", _("done"))]
 
 
 class TenantVisitFilter(django_filters.FilterSet):
