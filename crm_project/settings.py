@@ -409,6 +409,8 @@ SPECTACULAR_SETTINGS = {
         "TenantRequestCategoryEnum": "tenants.models.requests.Category",
         "TenantRequestChannelEnum": "tenants.models.requests.Channel",
         "TenantRequestStatusEnum": "tenants.models.requests.Status",
+        "BulkNoticeKindEnum": "tenants.models.bulk.NoticeKind",
+        "TenantVisitOutcomeEnum": "tenants.models.visits.VisitOutcome",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

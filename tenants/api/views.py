@@ -203,3 +203,6 @@ def register(router) -> None:
     router.register("tenant-requests", TenantRequestViewSet, basename="tenant-request")
     router.register("recordings", RecordingViewSet, basename="recording")
     router.register("storage-items", StorageItemViewSet, basename="storage-item")
+    from .visits import register as register_visits
+
+    register_visits(router)
