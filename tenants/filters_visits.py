@@ -12,7 +12,7 @@ STATUS_CHOICES = [("overdue", _("overdue")), ("due", _("to visit")), ("done", _(
 class TenantVisitFilter(django_filters.FilterSet):
     """TEN-08, DSH-03: the visit list's filters; the year defaults to this year."""
 
-    year = django_filters.NumberFilter(label=_("Year"), method="filter_year", widget=forms.NumberInput)
+    year = django_filters.NumberFilter(label=_("Year"), method="filter_year", min_value=2000, max_value=2100)
     visitor = django_filters.ModelChoiceFilter(label=_("Visitor"), queryset=None, field_name="visitor")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
     floor = django_filters.CharFilter(label=_("Floor"), field_name="tenant__floor", lookup_expr="iexact")

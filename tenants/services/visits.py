@@ -46,6 +46,8 @@ def visit_plan_generate(*, actor: User | None = None, year: int | None = None, t
     year = year or today.year
     if year < today.year:
         raise DomainError(_("The plan of a past year cannot be generated any more."), field="year")
+    if year > today.year + 1:
+        raise DomainError(_("Only this year's or next year's plan can be generated."), field="year")
     first = today if year == today.year else date(year, 1, 1)
     last = date(year, 12, 31)
     staff = list(visitors())
@@ -98,6 +100,8 @@ def tenant_visit_report(
         raise DomainError(_("A visit cannot be reported before it took place."), field="done_at")
     with transaction.atomic():
         visit = TenantVisit.objects.select_for_update(of=("self",)).select_related("tenant").get(pk=visit.pk)
+        if done_at is not None and timezone.localdate(done_at).year < visit.planned_on.year - 1:
+            raise DomainError(_("This date is too long before the planned visit."), field="done_at")
         if visit.done_at is not None:
             raise DomainError(
                 _("This visit was already reported on %(date)s.")
