@@ -388,6 +388,8 @@ TENANT_FIRE_PHOTO_MAX_MB = env_int("TENANT_FIRE_PHOTO_MAX_MB", 10)
 TENANT_NOTICE_LINK_DAYS = env_int("TENANT_NOTICE_LINK_DAYS", 30)
 TENANT_NOTICE_REMINDER_WORKING_DAYS = env_int("TENANT_NOTICE_REMINDER_WORKING_DAYS", 3)
 TENANT_NOTICE_SCAN_MAX_MB = env_int("TENANT_NOTICE_SCAN_MAX_MB", 20)
+# TEN-08: the share of current tenants to visit each year, in per cent.
+TENANT_VISIT_RATE_TARGET = env_int("TENANT_VISIT_RATE_TARGET", 100)
 
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -432,6 +434,8 @@ SPECTACULAR_SETTINGS = {
         "TenantRequestCategoryEnum": "tenants.models.requests.Category",
         "TenantRequestChannelEnum": "tenants.models.requests.Channel",
         "TenantRequestStatusEnum": "tenants.models.requests.Status",
+        "BulkNoticeKindEnum": "tenants.models.bulk.NoticeKind",
+        "TenantVisitOutcomeEnum": "tenants.models.visits.VisitOutcome",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

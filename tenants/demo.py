@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from crm_project.accounts.models import Department, User
 
-from . import demo_fire, demo_meetings, demo_notices
+from . import demo_fire, demo_meetings, demo_notices, demo_visits
 from .models import Tenant, TenantRequest
 from .services.recordings import recording_archive, recording_upload
 from .services.replies import reply_draft, reply_review
@@ -130,3 +130,4 @@ def seed(stdout=None) -> None:
     demo_meetings.seed(stdout)
     demo_fire.seed(stdout)
     demo_notices.seed(stdout)
+    demo_visits.seed(stdout)

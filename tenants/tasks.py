@@ -26,5 +26,11 @@ def purge_recordings(now: str | None = None) -> int:
 
 
 # Celery's autodiscovery and `run_job` import only `tasks`: the jobs of the meetings (TEN-05),
-# the outgoing notices (TEN-06) and fire safety (TEN-07, JOB-08) live in their own modules.
-from . import tasks_fire, tasks_meetings, tasks_notices  # noqa: E402, F401
+# the outgoing notices (TEN-06), fire safety (TEN-07, JOB-08), the visits and bulk notices
+# (TEN-08) live in their own modules.
+from . import (  # noqa: E402, F401
+    tasks_fire,
+    tasks_meetings,
+    tasks_notices,
+    tasks_visits,
+)

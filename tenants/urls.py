@@ -10,6 +10,7 @@ URL names (a contract between the pages, notifications and tests):
 
 from .views import (
     archive,
+    bulk,
     desk,
     fees,
     files,
@@ -20,6 +21,7 @@ from .views import (
     request_actions,
     requests,
     storage,
+    visits,
 )
 
 app_name = "tenants"
@@ -36,4 +38,6 @@ urlpatterns = [
     *fire.urlpatterns,
     *notice_sign.urlpatterns,
     *notices.urlpatterns,
+    *visits.urlpatterns,
+    *bulk.urlpatterns,
 ]

@@ -28,7 +28,7 @@ from ..selectors import (
     with_flags,
 )
 from ..services import recordings, requests, storage
-from . import fire, meetings, notices
+from . import fire, meetings, notices, visits
 from . import serializers as s
 
 READ_ONLY = ["get", "head", "options"]
@@ -207,3 +207,4 @@ def register(router) -> None:
     meetings.register(router)  # tenant-meetings/, fee-schedule/ (TEN-05, TEN-10)
     fire.register(router)  # fire-inspections/, rectifications/ (TEN-07)
     notices.register(router)  # /api/v1/notices/ (TEN-06)
+    visits.register(router)  # tenant-visits/, bulk-notices/ (TEN-08)

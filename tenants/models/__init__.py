@@ -1,3 +1,4 @@
+from .bulk import BulkNotice, BulkNoticeDelivery, DeliveryChannel, NoticeKind
 from .desk import Recording, RecordingPurge, StorageItem
 from .fees import FeeScheduleItem
 from .fire import FireInspection, FireInspectionNotice, FireInspectionPhoto, InspectionResult, Rectification
@@ -17,13 +18,17 @@ from .requests import (
     TenantRequest,
 )
 from .tenants import Tenant, TenantContact
+from .visits import TenantVisit, VisitOutcome
 
 __all__ = [
     "ONLINE_CHANNELS",
     "OPEN_STATUSES",
     "UNRESOLVED_STATUSES",
+    "BulkNotice",
+    "BulkNoticeDelivery",
     "Category",
     "Channel",
+    "DeliveryChannel",
     "FeeScheduleItem",
     "FireInspection",
     "FireInspectionNotice",
@@ -32,6 +37,7 @@ __all__ = [
     "MeetingAttendance",
     "Notice",
     "NoticeAddressee",
+    "NoticeKind",
     "NoticeStatus",
     "NoticeTemplate",
     "OnlineReply",
@@ -48,4 +54,6 @@ __all__ = [
     "TenantContact",
     "TenantMeeting",
     "TenantRequest",
+    "TenantVisit",
+    "VisitOutcome",
 ]
