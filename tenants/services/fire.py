@@ -139,7 +139,7 @@ def _notice_mail(notice: FireInspectionNotice) -> tuple[str, str]:
         items = "\n".join(f"- {label}" for _code, label in check_item_choices())
         body = _(
             "Dear %(shop)s (unit %(unit)s),\n\nThe shopping centre's monthly fire-safety inspection for "
-            "%(month)s will visit your unit this month. Please make sure of the following:\n%(items)s\n\n"
+            "%(month)s comes to your unit this month. Please make sure of the following:\n%(items)s\n\n"
             "A unit that fails receives a rectification letter with a deadline.\n\nOperations department"
         ) % {"shop": notice.tenant.shop_name, "unit": notice.tenant.unit, "month": month, "items": items}
     return subject, body
