@@ -32,7 +32,9 @@ def handling_department(user) -> int | None:
     return None if rep_only else user.department_id
 
 
-def _requests(path: str = ""):
+def department_scoped(path: str = ""):
+    """The whole desk sees every row; a handling department the rows whose `department` (at
+    `path`) is its own; everybody else none. Requests and outgoing notices follow it."""
     prefix = f"{path}__" if path else ""
 
     def rule(user, queryset):
@@ -61,14 +63,14 @@ def _tenants(path: str = ""):
     return rule
 
 
-def _desk_only(user, queryset):
+def desk_only(user, queryset):
     return queryset if sees_whole_desk(user) else queryset.none()
 
 
 access.register(Tenant, _tenants())
 access.register(TenantContact, _tenants("tenant"))
-access.register(TenantRequest, _requests())
+access.register(TenantRequest, department_scoped())
 for model in (RequestEvent, RequestPhoto, RequestEscalation, OnlineReply, Recording):
-    access.register(model, _requests("request"))
-access.register(StorageItem, _desk_only)
-access.register(RecordingPurge, _desk_only)
+    access.register(model, department_scoped("request"))
+access.register(StorageItem, desk_only)
+access.register(RecordingPurge, desk_only)

@@ -4,13 +4,8 @@ published fee schedule is public by design and read outside the registry (select
 
 from crm_project.accounts import access
 
-from .access_rules import sees_whole_desk
+from .access_rules import desk_only
 from .models import FeeScheduleItem, MeetingAttendance, TenantMeeting
 
-
-def _desk_only(user, queryset):
-    return queryset if sees_whole_desk(user) else queryset.none()
-
-
 for model in (TenantMeeting, MeetingAttendance, FeeScheduleItem):
-    access.register(model, _desk_only)
+    access.register(model, desk_only)

@@ -4,22 +4,8 @@ The addressees follow their notice."""
 
 from crm_project.accounts import access
 
-from .access_rules import handling_department, sees_whole_desk
+from .access_rules import department_scoped
 from .models import Notice, NoticeAddressee, NoticeTemplate
-
-
-def _notices(path: str = ""):
-    prefix = f"{path}__" if path else ""
-
-    def rule(user, queryset):
-        if sees_whole_desk(user):
-            return queryset
-        department = handling_department(user)
-        if department is None:
-            return queryset.none()
-        return queryset.filter(**{f"{prefix}department_id": department})
-
-    return rule
 
 
 def _templates(user, queryset):
@@ -28,6 +14,6 @@ def _templates(user, queryset):
     return queryset if opens_notice_pages(user) else queryset.none()
 
 
-access.register(Notice, _notices())
-access.register(NoticeAddressee, _notices("notice"))
+access.register(Notice, department_scoped())
+access.register(NoticeAddressee, department_scoped("notice"))
 access.register(NoticeTemplate, _templates)
