@@ -19,6 +19,7 @@ class TenantsConfig(AppConfig):
             access_rules_visits,
             my_work,
             my_work_fire,
+            my_work_meetings,
             my_work_notices,
             my_work_visits,
             navigation,

@@ -118,3 +118,13 @@ def fee_items_valid_on(day: date | None = None) -> QuerySet[FeeScheduleItem]:
     return FeeScheduleItem.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
     ).order_by("kind", "name_zh", "pk")
+
+
+def unanswered_suggestions(user) -> QuerySet[TenantRequest]:
+    """TEN-05: suggestions raised at meetings not yet answered (logged or assigned), oldest first."""
+    return (
+        request_visible_to(user)
+        .filter(Q(meeting__isnull=False) | Q(channel=Channel.MEETING), status__in=[Status.LOGGED, Status.ASSIGNED])
+        .select_related("tenant", "meeting")
+        .order_by("logged_at", "pk")
+    )

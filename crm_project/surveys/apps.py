@@ -10,5 +10,5 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
-        # Access rules, navigation, schedules, the admin and the customer-page timeline.
-        from . import access_rules, admin, navigation, schedules, timeline  # noqa: F401
+        # Access rules, navigation, "My work", schedules, the admin and the customer-page timeline.
+        from . import access_rules, admin, my_work, navigation, schedules, timeline  # noqa: F401

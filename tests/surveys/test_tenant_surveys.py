@@ -177,3 +177,14 @@ def test_a_tenant_round_started_on_the_page_with_a_bad_floor_writes_nothing(clie
     )
     assert response.status_code == 302
     assert Recipient.objects.get().tenant_id == shops[2].pk
+
+
+def test_my_work_shows_the_follow_ups_opened_for_me(client_for, desk, ops_manager, tenant_survey, shops, committed):
+    """SUR-03, DSH-02: the operations manager finds the tenant's low score on "My work"; the
+    desk clerk, for whom it was not opened, does not."""
+    committed(survey_round_start, actor=desk, survey=tenant_survey, name="2026 H2")
+    answers = answers_for(tenant_survey, quality=1, delivery=5)
+    committed(survey_answer, token=links_in_outbox()["shop1@example.com"], answers=answers)
+    page = client_for(ops_manager).get(reverse("core:my_work")).content.decode()
+    assert 'id="survey-follow-ups-mine"' in page and shops[0].shop_name in page
+    assert 'id="survey-follow-ups-mine"' not in client_for(desk).get(reverse("core:my_work")).content.decode()

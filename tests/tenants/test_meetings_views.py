@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from tenants.models import MeetingAttendance, TenantMeeting, TenantRequest
 from tenants.services.meetings import meeting_add_suggestion, meeting_create
-from tenants.services.requests import request_assign
+from tenants.services.requests import request_assign, request_respond
 
 from .factories import TenantFactory
 
@@ -211,3 +211,16 @@ def test_a_suggestion_links_back_to_its_meeting_for_the_desk_only(client_for, de
     assert 'id="request-meeting"' in desk_page and link in desk_page
     engineer_page = client_for(engineer).get(url).content.decode()
     assert meeting.title in engineer_page and link not in engineer_page
+
+
+def test_my_work_lists_the_meeting_suggestions_not_yet_answered(client_for, desk, tenant, rep):
+    """TEN-05, DSH-02: every suggestion is to be answered; the desk sees those still waiting,
+    and none once answered."""
+    meeting = _meeting(desk, [tenant])
+    suggestion = meeting_add_suggestion(actor=desk, meeting=meeting, tenant=tenant, description="增加停车位")
+    page = client_for(desk).get(reverse("core:my_work")).content.decode()
+    assert 'id="meeting-suggestions-open"' in page and suggestion.reference in page
+    assert 'id="meeting-suggestions-open"' not in client_for(rep).get(reverse("core:my_work")).content.decode()
+    request_respond(actor=desk, request=suggestion, note="已增设临时车位")
+    page = client_for(desk).get(reverse("core:my_work")).content.decode()
+    assert suggestion.reference not in page
