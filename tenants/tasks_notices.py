@@ -4,6 +4,19 @@ autodiscovery and `run_job` find it."""
 from crm_project.core.jobs import job, job_day
 
 from .services.notice_reminders import notices_remind_unsigned
+from .services.notices import notice_links_send, notice_links_send_unsent
+
+
+@job(name="tenants.send_notice_links")
+def send_notice_links(notice_id: int) -> int:
+    """E-mail a delivered notice's sign-for links not yet sent; a second run sends nothing."""
+    return notice_links_send(notice_id=notice_id)
+
+
+@job(name="tenants.send_unsent_notice_links")
+def send_unsent_notice_links() -> int:
+    """Every 10 minutes: the links of delivered notices still unsent (the broker was down)."""
+    return notice_links_send_unsent()
 
 
 @job(name="tenants.remind_unsigned_notices")

@@ -9,13 +9,12 @@ Each step locks the notice, checks its state and the actor and writes nothing wh
 a step out of order raises DomainError, a person who may never take it PermissionDenied."""
 
 import hashlib
-import logging
 import secrets
 import string
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from crm_project.core.errors import DomainError
 from crm_project.core.files import display_name
+from crm_project.core.jobs import enqueue_on_commit
 from crm_project.core.uploads import check_scan
 
 from ..models import Notice, NoticeAddressee, NoticeStatus, NoticeTemplate, ReceiptMethod, Tenant
@@ -36,8 +36,6 @@ from ..permissions_notices import (
     keeps_templates,
 )
 from .common import require, save
-
-log = logging.getLogger(__name__)
 
 PLACEHOLDERS = ("tenant", "unit", "date", "due_date")
 TITLE_MAX = 200
@@ -234,10 +232,18 @@ def _link_days() -> int:
     return max(1, int(settings.TENANT_NOTICE_LINK_DAYS))
 
 
+def _unusable_hash() -> str:
+    # The hash of a token nobody ever sees: a link works only once the sending job has replaced
+    # it with the hash of the token it e-mails (or the desk has issued a new one).
+    return token_hash(secrets.token_urlsafe(32))
+
+
 def notice_deliver(*, actor, notice: Notice) -> Notice:
-    """Deliver the sealed notice: one personal one-time link per addressed tenant, valid
-    TENANT_NOTICE_LINK_DAYS days, e-mailed after commit to the tenant's main contact when it
-    has an e-mail (TEN-06). Only the token's SHA-256 is kept."""
+    """Deliver the sealed notice (TEN-06): each addressed tenant's personal one-time link, valid
+    TENANT_NOTICE_LINK_DAYS days, is e-mailed to its main contact by a job after commit
+    (`notice_links_send`), so neither a slow mail server nor a broker that is down holds up
+    the desk. Only the tokens' SHA-256 is ever stored; the sending job makes each token as it
+    e-mails it."""
     with transaction.atomic():
         notice = _locked(notice)
         require(can_deliver(actor, notice), _("Only operations staff deliver notices."))
@@ -245,18 +251,15 @@ def notice_deliver(*, actor, notice: Notice) -> Notice:
         now = timezone.now()
         expires_at = now + timedelta(days=_link_days())
         addressees = list(notice.addressees.select_related("tenant").prefetch_related("tenant__contacts"))
-        mails = []
         for addressee in addressees:
-            token = secrets.token_urlsafe(32)
-            addressee.token_hash, addressee.expires_at = token_hash(token), expires_at
-            email = _main_email(addressee.tenant)
-            if email:
-                addressee.emailed_to = email
-                mails.append((addressee.pk, email, _mail(notice, addressee, token, expires_at)))
+            addressee.token_hash, addressee.expires_at = _unusable_hash(), expires_at
+            addressee.emailed_to = _main_email(addressee.tenant)
         NoticeAddressee.objects.bulk_update(addressees, ["token_hash", "expires_at", "emailed_to"], batch_size=500)
         notice.status, notice.delivered_at = NoticeStatus.DELIVERED, now
         save(notice, actor, ["status", "delivered_at"], _("Delivered to the tenants"))
-        transaction.on_commit(lambda: _send(mails))
+        from ..tasks_notices import send_notice_links
+
+        enqueue_on_commit(send_notice_links, notice.pk)
     return notice
 
 
@@ -280,23 +283,48 @@ def _mail(notice: Notice, addressee: NoticeAddressee, token: str, expires_at) ->
     return subject, body
 
 
-def _send(mails) -> None:
-    """Send the links; one that fails is logged (the desk can issue a new link or take a
-    paper receipt), never raised into a committed delivery."""
-    if not mails:
-        return
-    sent = []
-    try:
-        connection = get_connection()
-        for pk, email, (subject, body) in mails:
-            try:
-                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email], connection=connection).send()
-                sent.append(pk)
-            except Exception:
-                log.warning("notice link to %s not sent", email, exc_info=True)
-    finally:
-        if sent:
-            NoticeAddressee.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
+def notice_links_send(*, notice_id: int) -> int:
+    """E-mail each unsigned addressee of a delivered notice whose link has not gone out yet
+    (TEN-06, JOB-09). Each is claimed with a conditional UPDATE (`emailed_at IS NULL`) that
+    stores the hash of a fresh token, and only then e-mailed, so two workers or a retry never
+    e-mail a tenant twice; a failed e-mail releases its claim for the retry. Returns how many
+    were sent."""
+    notice = Notice.objects.filter(pk=notice_id, status=NoticeStatus.DELIVERED).first()
+    if notice is None:
+        return 0
+    pending = (
+        NoticeAddressee.objects.filter(notice=notice, emailed_at__isnull=True, signed_at__isnull=True)
+        .exclude(emailed_to="")
+        .select_related("tenant")
+        .order_by("pk")
+    )
+    sent = 0
+    for addressee in pending.iterator(chunk_size=200):
+        token = secrets.token_urlsafe(32)
+        hashed = token_hash(token)
+        claimed = NoticeAddressee.objects.filter(pk=addressee.pk, emailed_at__isnull=True, signed_at__isnull=True)
+        if not claimed.update(emailed_at=timezone.now(), token_hash=hashed):
+            continue
+        subject, body = _mail(notice, addressee, token, addressee.expires_at)
+        try:
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [addressee.emailed_to]).send()
+        except Exception:
+            NoticeAddressee.objects.filter(pk=addressee.pk, token_hash=hashed).update(
+                emailed_at=None, token_hash=_unusable_hash()
+            )
+            raise
+        sent += 1
+    return sent
+
+
+def notice_links_send_unsent() -> int:
+    """The links of delivered notices still unsent: their job could not be queued (the broker
+    was down) or gave up. Returns how many were sent."""
+    pending = NoticeAddressee.objects.filter(
+        notice__status=NoticeStatus.DELIVERED, emailed_at__isnull=True, signed_at__isnull=True
+    ).exclude(emailed_to="")
+    notice_ids = sorted(set(pending.values_list("notice_id", flat=True)))
+    return sum(notice_links_send(notice_id=pk) for pk in notice_ids)
 
 
 def notice_link_reissue(*, actor, addressee: NoticeAddressee) -> str:

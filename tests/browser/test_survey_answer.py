@@ -4,8 +4,8 @@
 import pytest
 
 from crm_project.surveys.models import SurveyResponse
-from tests.surveys.factories import customer_with_contacts, issue_link, make_round, make_survey, questions
 from tests.factories import UserFactory
+from tests.surveys.factories import customer_with_contacts, issue_link, make_round, make_survey, questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
