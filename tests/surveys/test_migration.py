@@ -50,8 +50,9 @@ def _seed_old_schema(old):
 @pytest.mark.django_db
 def test_the_move_keeps_every_row_and_permission():
     """Issue 12: surveys become a shared module without losing a row."""
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
+    graph = MigrationExecutor(connection).loader.graph
+    # Forward only as far as the move reaches; the test's transaction restores the rest.
+    latest = [node for node in graph.leaf_nodes() if node[0] in ("complaints", "surveys")]
     # The test database has today's content types; the old schema had the complaints' ones.
     ContentType.objects.filter(app_label="surveys").delete()
     ids = _seed_old_schema(_migrate(BEFORE, state_at=BEFORE[:1]))
