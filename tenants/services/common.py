@@ -4,8 +4,9 @@ history (ORG-03), the step on the request's timeline (TEN-02), notifications aft
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from crm_project.core.errors import PermissionDenied
+from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.notifications.services import notify
 
 from ..models import RequestEvent, TenantRequest
@@ -59,3 +60,15 @@ def notify_on_commit(recipients, *, key: str, request: TenantRequest, title, bod
             )
 
     transaction.on_commit(send)
+
+
+def text_field(value: str, *, field: str, label: str, limit: int, required: bool = True) -> str:
+    """A typed-in text, trimmed: refused when required and empty, or longer than `limit`."""
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(_("Please fill in %(field)s.") % {"field": label}, field=field)
+    if len(value) > limit:
+        raise DomainError(
+            _("%(field)s is too long: at most %(limit)s characters.") % {"field": label, "limit": limit}, field=field
+        )
+    return value

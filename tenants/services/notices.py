@@ -36,6 +36,7 @@ from ..permissions_notices import (
     keeps_templates,
 )
 from .common import require, save
+from .common import text_field as _text
 
 PLACEHOLDERS = ("tenant", "unit", "date", "due_date")
 TITLE_MAX = 200
@@ -86,17 +87,6 @@ def render_notice_text(text: str, *, tenant: Tenant, notice_date: date, due_date
         if name is not None:
             pieces.append(values[name])
     return "".join(pieces)
-
-
-def _text(value: str, *, field: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(_("Please fill in %(field)s.") % {"field": label}, field=field)
-    if len(value) > limit:
-        raise DomainError(
-            _("%(field)s is too long: at most %(limit)s characters.") % {"field": label, "limit": limit}, field=field
-        )
-    return value
 
 
 def template_save(*, actor, name: str, title: str, body: str, template: NoticeTemplate | None = None) -> NoticeTemplate:

@@ -25,7 +25,7 @@ from .. import standards
 from ..models import ONLINE_CHANNELS, Category, Channel, RequestPhoto, Status, Tenant, TenantRequest
 from ..permissions import can_assign, can_confirm, can_log, can_work_on
 from ..selectors import tenant_visible_to
-from .common import locked, next_reference, notify_on_commit, record_step, require, save
+from .common import locked, next_reference, notify_on_commit, record_step, require, save, text_field
 
 S = Status
 DESCRIPTION_MAX = 5000
@@ -57,14 +57,7 @@ def _require_step(request: TenantRequest, action: str) -> None:
 
 
 def _text(value: str, *, field: str, label: str, required: bool = True, limit: int = DESCRIPTION_MAX) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("Please fill in %(field)s.") % {"field": label}, field=field)
-    if len(value) > limit:
-        raise DomainError(
-            _("%(field)s is too long: at most %(limit)s characters.") % {"field": label, "limit": limit}, field=field
-        )
-    return value
+    return text_field(value, field=field, label=label, required=required, limit=limit)
 
 
 def _department_members(department: Department):

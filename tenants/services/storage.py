@@ -11,21 +11,11 @@ from ..models import StorageItem, Tenant
 from ..permissions import can_keep_archive
 from ..selectors import tenant_visible_to
 from .common import require, save
+from .common import text_field as _text
 
 ITEM_MAX = 200
 LOCATION_MAX = 100
 NAME_MAX = 100
-
-
-def _text(value: str, *, field: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(_("Please fill in %(field)s.") % {"field": label}, field=field)
-    if len(value) > limit:
-        raise DomainError(
-            _("%(field)s is too long: at most %(limit)s characters.") % {"field": label, "limit": limit}, field=field
-        )
-    return value
 
 
 def storage_receive(*, actor, tenant: Tenant, item: str, location: str) -> StorageItem:
