@@ -359,7 +359,14 @@ def notice_sign_by_link(*, token: str, signer_name: str = "") -> NoticeAddressee
     if addressee is None:
         raise DomainError(_("This link is not valid."))
     with transaction.atomic():
-        addressee = NoticeAddressee.objects.select_for_update().select_related("notice", "tenant").get(pk=addressee.pk)
+        # The notice first, then the addressee: the desk's steps lock in that order too, so a
+        # link and a paper receipt at the same moment wait for each other instead of deadlocking.
+        _locked(addressee.notice)
+        addressee = (
+            NoticeAddressee.objects.select_for_update(of=("self",))
+            .select_related("notice", "tenant")
+            .get(pk=addressee.pk)
+        )
         if addressee.is_signed:
             raise DomainError(_("This notice has already been signed for."))
         if addressee.token_hash != token_hash(token):
