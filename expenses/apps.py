@@ -7,7 +7,7 @@ class ExpensesConfig(AppConfig):
     verbose_name = _("Rapport fees")
 
     def ready(self) -> None:
-        from . import access_rules, my_work, navigation, permissions_setup, schedules  # noqa: F401
+        from . import access_rules, access_rules_budgets, my_work, navigation, permissions_setup, schedules  # noqa: F401
         from .services import corrections
         from .timeline import register_timeline
 

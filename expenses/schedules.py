@@ -31,3 +31,12 @@ add(
         description="Before the 18th, 20th and 25th, remind those still open (JOB-03).",
     )
 )
+add(
+    Schedule(
+        name="Expenses: claim deadline reminders",
+        task="expenses.remind_claims_due",
+        minute="40",
+        hour="8",
+        description="Two working days before an expense claim is due, remind its applicant once (EXP-17).",
+    )
+)

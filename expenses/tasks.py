@@ -166,3 +166,6 @@ def payout_reminders(today: str | None = None) -> int:
                 is not None
             )
     return sent
+
+
+from . import tasks_claims  # noqa: E402, F401  (registers expenses.remind_claims_due)

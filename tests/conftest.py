@@ -30,8 +30,23 @@ def _run_jobs_inline(settings):
 
 
 @pytest.fixture
-def sales(db):
-    return DepartmentFactory(code="sales", name_zh="销售部", name_en="Sales")
+def sales(db, request):
+    department = DepartmentFactory(code="sales", name_zh="销售部", name_en="Sales")
+    if not request.node.get_closest_marker("no_fee_budget"):
+        give_rapport_fee_budgets(department)
+    return department
+
+
+def give_rapport_fee_budgets(department):
+    """Payouts are spending of the department's rapport-fee budget (EXP-16): the fee tests'
+    Sales department has an ample approved one every year they may run in."""
+    from expenses.models import Budget, BudgetStatus, ExpenseCategory
+
+    category = ExpenseCategory.objects.get(code=ExpenseCategory.RAPPORT_FEES)
+    Budget.objects.bulk_create(
+        Budget(year=year, department=department, category=category, amount=10**9, status=BudgetStatus.APPROVED)
+        for year in range(2000, 2101)
+    )
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def is_read_only(user) -> bool:
 
 # The approvals the policy gives management, granted one by one: the only writes its read-only
 # role allows. A service asks `may_approve_as_management(user, "…")`; `is_read_only` stays as is.
-MANAGEMENT_APPROVALS = frozenset({"notice_seal"})
+MANAGEMENT_APPROVALS = frozenset({"notice_seal", "budget", "expense_above_cap"})
 
 
 def may_approve_as_management(user, approval: str) -> bool:

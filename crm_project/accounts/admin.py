@@ -19,6 +19,8 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 class UserAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("superior") and self.instance.pk and cleaned["superior"].pk == self.instance.pk:
+            self.add_error("superior", _("Nobody is their own direct superior."))
         # ORG-01: everyone but a technical superuser belongs to a department.
         if not cleaned.get("department") and not cleaned.get("is_superuser"):
             self.add_error("department", _("Every user belongs to one department."))
@@ -32,7 +34,8 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_filter = ["department", "groups", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email", "phone"]
     list_select_related = ["department"]
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Work"), {"fields": ("department", "phone", "language")}),)
+    autocomplete_fields = ["superior"]
+    fieldsets = DjangoUserAdmin.fieldsets + ((_("Work"), {"fields": ("department", "superior", "phone", "language")}),)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         (_("Work"), {"fields": ("department", "phone", "language", "groups")}),
     )

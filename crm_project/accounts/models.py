@@ -51,6 +51,15 @@ class User(AbstractUser):
         related_name="members",
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    superior = models.ForeignKey(
+        "self",
+        verbose_name=_("direct superior"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("Approves this user's expense applications (EXP-17)."),
+    )
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

@@ -1,8 +1,28 @@
 """Rapport fees 客情费 (DOMAIN §6, EXP-01 … EXP-15)."""
 
 from .advances import Advance, AdvanceStatus, SpotCheck
+from .budgets import (
+    COMMITTED_KINDS,
+    SPENT_KINDS,
+    Budget,
+    BudgetAdjustment,
+    BudgetEntry,
+    BudgetEntryKind,
+    BudgetStatus,
+    ExpenseCategory,
+    ExpenseSettings,
+)
 from .controls import ConfidentialityException, Investigation, InvestigationStatus, Reassignment
 from .corrections import PurchaseCorrection
+from .entertainment import (
+    ApplicationApproval,
+    ApplicationStatus,
+    ApprovalRole,
+    ClaimReceipt,
+    ClaimStatus,
+    ExpenseApplication,
+    ExpenseClaim,
+)
 from .ledger import EntryKind, LedgerAccount, LedgerEntry
 from .settings import FeeSettings
 from .signoff import SignoffMethod, SignoffSheet
@@ -20,6 +40,9 @@ from .statements import (
 )
 
 __all__ = [
+    "COMMITTED_KINDS", "SPENT_KINDS", "ApplicationApproval", "ApplicationStatus", "ApprovalRole", "Budget",
+    "BudgetAdjustment", "BudgetEntry", "BudgetEntryKind", "BudgetStatus", "ClaimReceipt", "ClaimStatus",
+    "ExpenseApplication", "ExpenseCategory", "ExpenseClaim", "ExpenseSettings",
     "Advance", "AdvanceStatus", "Allocation", "ConfidentialityException", "EntryKind", "FeeSettings",
     "FeeStandard", "FeeTier", "Investigation", "InvestigationStatus", "LedgerAccount", "LedgerEntry",
     "PurchaseCorrection", "Reassignment", "ReviewAction", "ReviewEvent", "Signature", "SignerRole",

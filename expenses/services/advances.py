@@ -34,7 +34,7 @@ from ..models import (
     StatementLine,
     StatementStatus,
 )
-from ..models.common import FEN, ZERO
+from ..models.common import FEN, ZERO, yuan
 from .ledger import ledger_post
 
 DRAWN_STATUSES = (AdvanceStatus.REQUESTED, AdvanceStatus.PAID, AdvanceStatus.SETTLED)
@@ -70,10 +70,6 @@ def department_people(rep: User, role: Role):
 
 def is_department_manager(user: User, rep: User) -> bool:
     return user.pk != rep.pk and user.has_role(Role.SALES_MANAGER) and user.department_id == rep.department_id
-
-
-def yuan(amount: Decimal) -> str:
-    return f"¥{amount:,.2f}"
 
 
 # --- reads ---------------------------------------------------------------------------------
