@@ -140,9 +140,7 @@ class BudgetEntry(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("for"), on_delete=models.PROTECT, related_name="+"
     )  # the applicant, or the rep whose fees were paid (EXP-13 hides those from others)
-    application = models.ForeignKey(
-        "expenses.ExpenseApplication", verbose_name=_("application"), **_USER
-    )
+    application = models.ForeignKey("expenses.ExpenseApplication", verbose_name=_("application"), **_USER)
     claim = models.ForeignKey("expenses.ExpenseClaim", verbose_name=_("claim"), **_USER)
     ledger_entry = models.OneToOneField("expenses.LedgerEntry", verbose_name=_("ledger entry"), **_USER)
     posted_by = models.ForeignKey(

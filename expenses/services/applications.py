@@ -40,7 +40,9 @@ def per_person(estimated_cost: Decimal, persons: int) -> Decimal:
 
 def is_above_cap(category: ExpenseCategory, estimated_cost: Decimal, persons: int) -> bool:
     """EXP-17: ¥200 per person per meal is allowed; a fen more needs the extra approvals."""
-    return category.meal_cap_applies and per_person(estimated_cost, persons) > ExpenseSettings.load().meal_cap_per_person
+    return (
+        category.meal_cap_applies and per_person(estimated_cost, persons) > ExpenseSettings.load().meal_cap_per_person
+    )
 
 
 def required_steps(application: ExpenseApplication) -> list[str]:
@@ -259,7 +261,9 @@ def approver_for(application: ExpenseApplication, step: str) -> list[User]:
         return [application.department.head] if application.department.head else []
     return [
         user
-        for user in User.objects.filter(is_active=True, groups__name=Role.MANAGEMENT).exclude(pk=application.applicant_id)
+        for user in User.objects.filter(is_active=True, groups__name=Role.MANAGEMENT).exclude(
+            pk=application.applicant_id
+        )
         if may_approve_as_management(user, "expense_above_cap")
     ]
 

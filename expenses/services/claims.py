@@ -247,10 +247,15 @@ def remind_claims_due(today) -> int:
                 recipient=application.applicant,
                 key=f"expense-claim-due:{application.pk}",
                 title=gettext_lazy("Claim your expense by %(due)s"),
-                body=gettext_lazy("%(guest)s (%(organisation)s) on %(date)s: the claim with its receipts is due by "
-                                  "%(due)s."),
-                params={"due": application.claim_due_by, "guest": application.guest,
-                        "organisation": application.organisation, "date": application.event_date},
+                body=gettext_lazy(
+                    "%(guest)s (%(organisation)s) on %(date)s: the claim with its receipts is due by %(due)s."
+                ),
+                params={
+                    "due": application.claim_due_by,
+                    "guest": application.guest,
+                    "organisation": application.organisation,
+                    "date": application.event_date,
+                },
                 url=f"/fees/applications/{application.pk}/",
                 kind="expense_claim_due",
             )  # fmt: skip

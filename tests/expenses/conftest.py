@@ -1,0 +1,1 @@
+from tests.expenses.budgets import applicant, entertainment_budget, sales_head  # noqa: F401
