@@ -101,6 +101,9 @@ class ApplicationApproval(models.Model):
         ordering = ["at", "pk"]
         constraints = [models.UniqueConstraint(fields=["application", "role"], name="expense_approval_once")]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user}"
+
 
 class ClaimStatus(models.TextChoices):
     FILED = "filed", _("filed")

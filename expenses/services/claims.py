@@ -242,8 +242,7 @@ def remind_claims_due(today) -> int:
         .select_related("applicant")
     )  # fmt: skip
     for application in due:
-        sent += bool(
-            notify(
+        notification = notify(
                 recipient=application.applicant,
                 key=f"expense-claim-due:{application.pk}",
                 title=gettext_lazy("Claim your expense by %(due)s"),
@@ -256,8 +255,8 @@ def remind_claims_due(today) -> int:
                     "organisation": application.organisation,
                     "date": application.event_date,
                 },
-                url=f"/fees/applications/{application.pk}/",
-                kind="expense_claim_due",
-            )  # fmt: skip
-        )
+            url=f"/fees/applications/{application.pk}/",
+            kind="expense_claim_due",
+        )  # fmt: skip
+        sent += notification is not None
     return sent

@@ -31,8 +31,9 @@ def ledger_post(*, kind: str, amount: Decimal, month: date, rep, posted_by, **li
     entry = LedgerEntry.objects.create(kind=kind, amount=amount, month=month, rep=rep, posted_by=posted_by, **links)
     if kind in BUDGET_SPENDING_KINDS:
         today = timezone.localdate()
+        category = ExpenseCategory.objects.filter(code=ExpenseCategory.RAPPORT_FEES).first()
         post_against_budget(
-            department=rep.department, category=ExpenseCategory.objects.filter(code=ExpenseCategory.RAPPORT_FEES).first(),
+            department=rep.department, category=category,
             year=today.year, postings=[Posting(BudgetEntryKind.RAPPORT_FEE, amount)], day=today, person=rep,
             posted_by=posted_by, ledger_entry=entry,
         )  # fmt: skip
