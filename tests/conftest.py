@@ -40,8 +40,10 @@ def sales(db, request):
 def give_rapport_fee_budgets(department):
     """Payouts are spending of the department's rapport-fee budget (EXP-16): the fee tests'
     Sales department has an ample approved one every year they may run in."""
+    from expenses.categories import ensure_categories
     from expenses.models import Budget, BudgetStatus, ExpenseCategory
 
+    ensure_categories(ExpenseCategory)  # a transactional test before this one flushed the seeded rows
     category = ExpenseCategory.objects.get(code=ExpenseCategory.RAPPORT_FEES)
     Budget.objects.bulk_create(
         Budget(year=year, department=department, category=category, amount=10**9, status=BudgetStatus.APPROVED)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from expenses.categories import ensure_categories
 from expenses.models import Budget, BudgetStatus, ExpenseCategory
 from expenses.services.applications import application_approve, application_file, application_record
 
@@ -15,6 +16,7 @@ EVENT_DAY = datetime.date(2026, 9, 28)
 
 
 def category(code: str) -> ExpenseCategory:
+    ensure_categories(ExpenseCategory)  # a transactional test before this one flushed the seeded rows
     return ExpenseCategory.objects.get(code=code)
 
 
