@@ -81,7 +81,9 @@ def claim_file(
             due_by=application.claim_due_by, late=late, above_estimate=above,
         )  # fmt: skip
         for upload, kind in checked:
-            ClaimReceipt.objects.create(claim=claim, file=upload, name=upload.name[:200], content_type=kind.content_type)
+            ClaimReceipt.objects.create(
+                claim=claim, file=upload, name=upload.name[:200], content_type=kind.content_type
+            )
         if above:
             transaction.on_commit(lambda: notify_head(claim.pk))
     return claim
