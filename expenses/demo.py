@@ -45,6 +45,7 @@ from customers.services.contact_changes import contact_change_approve_manager, c
 from customers.services.purchase_rows import purchases_bulk_upsert
 from customers.services.search import customer_refresh_search_text
 
+from .demo_budgets import seed_budgets, seed_expenses
 from .models import (
     Advance,
     ConfidentialityException,
@@ -404,6 +405,7 @@ def seed(stdout=None) -> None:
     if len(people) != len(names) or not Product.objects.filter(code__in=STANDARDS).exists():
         _write(stdout, "  skipped: load the accounts and customers demo first")
         return
+    budgets = seed_budgets()
     today = timezone.localdate()
     this_month = today.replace(day=1)
     m1, m2 = add_months(this_month, -1), add_months(this_month, -2)
@@ -428,9 +430,10 @@ def seed(stdout=None) -> None:
     _controls(people, today)
     changes = _contact_change(people)
     corrected = _late_correction(people["rep2"])
+    expenses = seed_expenses()
     _write(
         stdout,
         f"  {standards} fee standards, {made} statements ({m2:%Y-%m}, {m1:%Y-%m}), {special} special-fee "
         f"applications, {corrected} late correction, {changes} contact change for the director; "
-        "demo reps rep3, rep4, rep5",
+        f"demo reps rep3, rep4, rep5; {budgets} budget lines, {expenses} expense applications",
     )

@@ -60,7 +60,14 @@ DEPARTMENT_HEADS = {
     "technical": "tech1",
     "design": "design1",
     "quality": "quality1",
+    "customer-service": "service1",
 }
+
+# Who approves whose expense applications (EXP-17); set in the admin in real life.
+SUPERIORS = {
+    "rep1": "manager1", "rep2": "manager1", "clerk1": "manager1", "manager1": "director1", "director1": "gm1",
+    "ops1": "opsmanager1", "opsmanager1": "gm1", "service1": "gm1", "finance1": "gm1",
+}  # fmt: skip
 
 
 @transaction.atomic
@@ -86,5 +93,7 @@ def seed(stdout=None) -> None:
         department = departments[code]
         department.head = User.objects.get(username=username)
         department.save(update_fields=["head"])
+    for username, superior in SUPERIORS.items():
+        User.objects.filter(username=username).update(superior=User.objects.get(username=superior))
     if stdout:
         stdout.write(f"  {len(DEPARTMENTS)} departments, {len(USERS)} users (password {DEMO_PASSWORD})")
