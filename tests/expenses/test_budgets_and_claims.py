@@ -312,3 +312,26 @@ def test_a_rapport_fee_payout_is_spend_of_the_sales_budget(sales, rep, finance, 
             ledger_post(kind=EntryKind.PAYOUT, amount=Decimal("30.00"), month=datetime.date(2026, 10, 1), rep=rep,
                         posted_by=rep)  # fmt: skip
     assert LedgerEntry.objects.count() == 1
+
+
+def test_the_demo_shows_every_state(db):
+    """EXP-16, EXP-17: the demo's budgets for Sales, Operations and Customer Service with an adjustment, applications
+    and claims in every state, one refused for the budget and one above the meal cap with the extra approvals."""
+    from crm_project.accounts import demo as accounts_demo
+    from expenses.demo_budgets import seed_budgets, seed_expenses
+
+    category("other")
+    accounts_demo.seed()
+    with at(datetime.date(2026, 12, 2)):
+        assert seed_budgets() == 26
+        seed_expenses()
+        assert seed_expenses() == 0  # idempotent
+    departments = set(Budget.objects.filter(year=2026).values_list("department__code", flat=True))
+    assert departments == {"sales", "operations", "customer-service"}
+    assert BudgetAdjustment.objects.filter(status=BudgetStatus.APPROVED).exists()
+    assert set(ExpenseApplication.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    assert set(ExpenseClaim.objects.values_list("status", flat=True)) == set(ClaimStatus.values)
+    refused = ExpenseApplication.objects.get(status=ApplicationStatus.REJECTED, department__code="customer-service")
+    assert "remains" in refused.comment
+    above = ExpenseApplication.objects.get(above_cap=True)
+    assert [a.role for a in above.approvals.all()] == ["superior", "department_head", "general_manager"]
