@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection
 
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.notifications.models import Notification
@@ -291,27 +291,6 @@ def test_the_claim_reminder_goes_two_working_days_before_once(applicant, manager
     assert remind_claims_due(datetime.date(2026, 10, 10)) == 1  # the make-up Saturday, 2 working days before
     assert remind_claims_due(datetime.date(2026, 10, 12)) == 0
     assert Notification.objects.filter(recipient=applicant, key__startswith="expense-claim-due:").count() == 1
-
-
-# --- rapport fees count against the Sales budget ------------------------------------------------
-
-
-@pytest.mark.no_fee_budget
-def test_a_rapport_fee_payout_is_spend_of_the_sales_budget(sales, rep, finance, gm_user):
-    """EXP-16, EXP-03: a rapport-fee payout posts to the ledger and to Sales' rapport-fee budget; over it, refused."""
-    from expenses.models import EntryKind, LedgerEntry
-    from expenses.services.ledger import ledger_post
-
-    budget = approved_budget(sales, code="rapport_fees", amount="100.00", year=2026)
-    with at(datetime.date(2026, 11, 16)):
-        entry = ledger_post(kind=EntryKind.PAYOUT, amount=Decimal("80.00"), month=datetime.date(2026, 10, 1), rep=rep,
-                            posted_by=rep)  # fmt: skip
-        assert BudgetEntry.objects.get(ledger_entry=entry).amount == Decimal("80.00")
-        assert figures_of(budget).spent == Decimal("80.00")
-        with pytest.raises(BudgetExceeded, match=r"¥20\.00 remains"), transaction.atomic():
-            ledger_post(kind=EntryKind.PAYOUT, amount=Decimal("30.00"), month=datetime.date(2026, 10, 1), rep=rep,
-                        posted_by=rep)  # fmt: skip
-    assert LedgerEntry.objects.count() == 1
 
 
 def test_the_demo_shows_every_state(db):

@@ -379,3 +379,24 @@ def test_the_payout_page_and_sheet_list_run_constant_queries(rep, clerk, manager
         client.get("/fees/sheets/")
     assert len(two) == len(twenty_four)
     assert len(two_listed) == len(twenty_six_listed)
+
+
+@pytest.mark.no_fee_budget
+def test_a_payout_is_spend_of_the_sales_rapport_fee_budget(statement, rep, sales):
+    """EXP-16, EXP-03: from the payout on, the fees count against Sales' rapport-fee budget; a payout the budget
+    does not cover is refused with what remains, and the sheet stays unpaid."""
+    from expenses.models import BudgetEntry
+    from expenses.services.budgets import figures_of
+    from tests.expenses.budgets import approved_budget
+
+    budget = approved_budget(sales, code="rapport_fees", amount="100.00", year=2026)
+    signoff_sheets_create(actor=rep, statement=statement)
+    biggest, second = _sheets(statement)[:2]
+    signoff_payout(actor=rep, sheet=biggest)
+    assert figures_of(budget).spent == Decimal("71.50")
+    assert BudgetEntry.objects.filter(person=rep, ledger_entry__kind=EntryKind.PAYOUT).count() == 2
+    with pytest.raises(DomainError, match=r"¥28\.50 remains"):
+        signoff_payout(actor=rep, sheet=second)
+    second.refresh_from_db()
+    assert second.paid_at is None
+    assert figures_of(budget).spent == Decimal("71.50")
