@@ -1,6 +1,19 @@
 """Each feature module under views/ declares its own `urlpatterns`, next to its views."""
 
-from .views import advances, controls, finance, home, ledger, queues, signoff, special_fees, standards, statements
+from .views import (
+    advances,
+    budget_report,
+    budgets,
+    controls,
+    finance,
+    home,
+    ledger,
+    queues,
+    signoff,
+    special_fees,
+    standards,
+    statements,
+)
 
 app_name = "expenses"
 
@@ -15,4 +28,6 @@ urlpatterns = [
     *finance.urlpatterns,
     *controls.urlpatterns,
     *queues.urlpatterns,
+    *budget_report.urlpatterns,
+    *budgets.urlpatterns,
 ]
