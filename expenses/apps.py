@@ -8,6 +8,7 @@ class ExpensesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import access_rules, access_rules_budgets, my_work, navigation, permissions_setup, schedules  # noqa: F401
+        from .navigation_expenses import EXPENSE_MENU  # noqa: F401
         from .services import corrections
         from .timeline import register_timeline
 

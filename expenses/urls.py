@@ -2,8 +2,10 @@
 
 from .views import (
     advances,
+    applications,
     budget_report,
     budgets,
+    claims,
     controls,
     finance,
     home,
@@ -30,4 +32,6 @@ urlpatterns = [
     *queues.urlpatterns,
     *budget_report.urlpatterns,
     *budgets.urlpatterns,
+    *applications.urlpatterns,
+    *claims.urlpatterns,
 ]
