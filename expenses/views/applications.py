@@ -207,7 +207,7 @@ def expense_approvals(request):
 def expense_finance_queue(request):
     """Finance's queue, oldest first: approved applications to record, claims to accept (EXP-17)."""
     user = request.user
-    if not user.has_role(Role.FINANCE):
+    if not (user.is_superuser or user.has_role(Role.FINANCE)):
         return forbidden(request)
     applications = (applications_for(user).filter(status=ApplicationStatus.APPROVED).exclude(applicant=user)
                     .order_by("filed_on", "pk"))  # fmt: skip
