@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from crm_project.accounts.roles import Role
 from crm_project.core.navigation import NavItem, everyone, nav, roles
 
-from .selectors_budgets import may_open_budgets
+from .access_rules_budgets import sees_all_expenses
+
+
+def _budget_menu(user) -> bool:
+    # From the roles alone, which every page has loaded: asking whether the user heads a
+    # department would cost every page a query. A head opens the budgets from their pages' links.
+    return user.is_superuser or sees_all_expenses(user) or user.sees_department
+
 
 _staff = everyone
 
@@ -24,8 +31,8 @@ EXPENSE_MENU = [
      _staff),
     ("expenses-finance", _("Expenses for finance"), "expenses:expense_finance_queue", "bank", 45,
      roles(Role.FINANCE)),
-    ("expenses-budgets", _("Budgets"), "expenses:budget_list", "piggy-bank", 46, may_open_budgets),
-    ("expenses-report", _("Year-end budget report"), "expenses:budget_report", "bar-chart", 47, may_open_budgets),
+    ("expenses-budgets", _("Budgets"), "expenses:budget_list", "piggy-bank", 46, _budget_menu),
+    ("expenses-report", _("Year-end budget report"), "expenses:budget_report", "bar-chart", 47, _budget_menu),
 ]  # fmt: skip
 
 for key, label, url_name, icon, order, visible in EXPENSE_MENU:

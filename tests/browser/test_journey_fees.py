@@ -21,6 +21,7 @@ from crm_project.workdays.calendar import add_working_days, nth_working_day
 from expenses.models import Advance, AdvanceStatus, SignoffSheet, Statement, StatementStatus
 from expenses.services.signoff import payout_deadlines
 from tests.browser.journey import Journey, exactly, zh
+from tests.conftest import give_rapport_fee_budgets
 from tests.expenses.factories import ProductFactory, fee_customer, fee_standard, purchase
 from tests.factories import DepartmentFactory, UserFactory
 
@@ -52,6 +53,7 @@ def month(db):
     fee-receiving contacts (50/30/20 %) that bought 12 imported modules in October (¥108 at ¥9,
     EXP-02), all collected. Everyone starts with English on the profile."""
     sales = DepartmentFactory(code="sales", name_zh="销售部", name_en="Sales")
+    give_rapport_fee_budgets(sales)  # payouts are spend of the Sales rapport-fee budget (EXP-16)
     money = DepartmentFactory(code="finance", name_zh="财务部", name_en="Finance")
     people = {
         "rep": UserFactory(username="rep1", last_name="李", first_name="明", department=sales, roles=[Role.SALES_REP]),
