@@ -436,6 +436,10 @@ SPECTACULAR_SETTINGS = {
         "TenantRequestStatusEnum": "tenants.models.requests.Status",
         "BulkNoticeKindEnum": "tenants.models.bulk.NoticeKind",
         "TenantVisitOutcomeEnum": "tenants.models.visits.VisitOutcome",
+        "BudgetStatusEnum": "expenses.models.budgets.BudgetStatus",
+        "ExpenseApprovalRoleEnum": "expenses.models.entertainment.ApprovalRole",
+        "ExpenseApplicationStatusEnum": "expenses.models.entertainment.ApplicationStatus",
+        "ExpenseClaimStatusEnum": "expenses.models.entertainment.ClaimStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

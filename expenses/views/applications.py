@@ -2,7 +2,6 @@
 approve / reject / record / allow a late claim and the claim form, and the two queues."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -18,14 +17,13 @@ from crm_project.core.listing import FilteredListView
 from ..exports.expenses import ExpenseApplicationExport
 from ..forms_expenses import ApplicationFilter, ApplicationForm, ClaimForm, CommentForm, LateClaimForm
 from ..models import (
-    ApplicationApproval,
     ApplicationStatus,
     ApprovalRole,
     ClaimStatus,
-    ExpenseApplication,
     ExpenseClaim,
     ExpenseSettings,
 )
+from ..selectors_expenses import applications_for
 from ..services.applications import (
     application_allow_late_claim,
     application_approve,
@@ -40,14 +38,6 @@ from ..services.claims import claim_file, is_head_of, needs_head
 
 def forbidden(request, message: str = ""):
     return render(request, "403.html", {"message": message}, status=403)
-
-
-def applications_for(user):
-    return (
-        visible_to(user, ExpenseApplication)
-        .select_related("applicant", "department", "category")
-        .prefetch_related(Prefetch("approvals", queryset=ApplicationApproval.objects.select_related("user")))
-    )
 
 
 def waits_for(user, application) -> bool:

@@ -2,29 +2,23 @@
 approve (department head) / accept (finance) / reject, and the receipt download."""
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from crm_project.accounts.access import visible_to
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.core.listing import FilteredListView
 
 from ..exports.expenses import ExpenseClaimExport
 from ..forms_expenses import ClaimFilter, CommentForm
-from ..models import ApplicationStatus, ClaimReceipt, ClaimStatus, ExpenseClaim
+from ..models import ApplicationStatus, ClaimStatus
+from ..selectors_expenses import claims_for, receipts_for
 from ..services.claims import claim_accept, claim_approve, claim_reject, is_head_of, needs_head
 from .applications import forbidden
-
-
-def claims_for(user):
-    return visible_to(user, ExpenseClaim).select_related(
-        "application", "application__applicant", "application__department", "application__category"
-    )
 
 
 class ExpenseClaimListView(FilteredListView):
@@ -56,7 +50,7 @@ def claim_detail(request, pk: int):
     return render(request, "expenses/expenses/claim_detail.html", {
         "claim": claim,
         "application": claim.application,
-        "receipts": list(visible_to(user, ClaimReceipt).filter(claim=claim)),
+        "receipts": list(receipts_for(user).filter(claim=claim)),
         "may_approve": head,
         "may_accept": finance and not needs_head(claim) and claim.application.status == ApplicationStatus.RECORDED,
         "may_reject": head or finance,
@@ -92,8 +86,12 @@ def claim_action(request, pk: int, action: str):
 def receipt_download(request, pk: int, rid: int):
     """Only to who may see the claim (ORG-02), always as an attachment."""
     claim = _claim_for(request, pk)
-    receipt = get_object_or_404(visible_to(request.user, ClaimReceipt).filter(claim=claim), pk=rid)
-    response = FileResponse(receipt.file.open("rb"), as_attachment=True, filename=receipt.name,
+    receipt = get_object_or_404(receipts_for(request.user).filter(claim=claim), pk=rid)
+    try:
+        handle = receipt.file.open("rb")
+    except (FileNotFoundError, ValueError):  # the row outlived its file (a restore without media)
+        raise Http404(_("This receipt's file is missing.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=receipt.name,
                             content_type=receipt.content_type)  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"
     return response
