@@ -30,7 +30,7 @@ def sees_all_expenses(user) -> bool:
 
 def oversees_department(user) -> bool:
     """The head, and the roles that see their department's records (ORG-02)."""
-    return bool(user.department_id) and (user.sees_department or user.headed_departments.exists())
+    return bool(user.department_id) and (user.sees_department or user.heads_a_department)
 
 
 def _department_condition(user, department_path: str) -> Q:

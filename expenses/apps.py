@@ -7,7 +7,15 @@ class ExpensesConfig(AppConfig):
     verbose_name = _("Rapport fees")
 
     def ready(self) -> None:
-        from . import access_rules, access_rules_budgets, my_work, navigation, permissions_setup, schedules  # noqa: F401
+        from . import (  # noqa: F401
+            access_rules,
+            access_rules_budgets,
+            my_work,
+            my_work_expenses,
+            navigation,
+            permissions_setup,
+            schedules,
+        )
         from .navigation_expenses import EXPENSE_MENU  # noqa: F401
         from .services import corrections
         from .timeline import register_timeline

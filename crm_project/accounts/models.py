@@ -83,6 +83,11 @@ class User(AbstractUser):
         names = {group.name for group in self.groups.all()}
         return frozenset(role for role in Role if role.value in names)
 
+    @cached_property
+    def heads_a_department(self) -> bool:
+        """Heading follows Department.head, not a role (ORG-03); asked once per request."""
+        return self.headed_departments.exists()
+
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))
 

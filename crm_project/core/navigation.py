@@ -42,7 +42,8 @@ class NavItem:
 
 @dataclass(frozen=True)
 class WorkPanel:
-    """A card on "My work". `context(request)` returns the template's context."""
+    """A card on "My work". `context(request)` returns the template's context, or None to leave
+    the card out (for a card that follows a relation rather than a role, such as a superior's)."""
 
     key: str
     title: str

@@ -9,10 +9,13 @@ from .navigation import panels
 
 
 def my_work(request):
-    """Each role's landing page: the panels registered for it (DSH-02)."""
+    """Each role's landing page: the panels registered for it (DSH-02). A panel whose context is
+    None has nothing to show this user today and is left out."""
     cards = []
     for panel in panels.for_user(request.user):
-        cards.append({"panel": panel, "context": panel.context(request)})
+        context = panel.context(request)
+        if context is not None:
+            cards.append({"panel": panel, "context": context})
     return render(request, "core/my_work.html", {"cards": cards})
 
 

@@ -13,6 +13,7 @@ from crm_project.accounts.access import visible_to
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
 from crm_project.core.listing import FilteredListView
+from crm_project.core.paging import paged
 
 from ..exports.expenses import ExpenseApplicationExport
 from ..forms_expenses import ApplicationFilter, ApplicationForm, ClaimForm, CommentForm, LateClaimForm
@@ -23,7 +24,13 @@ from ..models import (
     ExpenseClaim,
     ExpenseSettings,
 )
-from ..selectors_expenses import applications_for
+from ..selectors_expenses import (
+    applications_for,
+    applications_to_record,
+    applications_waiting_for,
+    claims_to_accept,
+    claims_waiting_for_head,
+)
 from ..services.applications import (
     application_allow_late_claim,
     application_approve,
@@ -33,7 +40,7 @@ from ..services.applications import (
     may_give,
     missing_steps,
 )
-from ..services.claims import claim_file, is_head_of, needs_head
+from ..services.claims import claim_file
 
 
 def forbidden(request, message: str = ""):
@@ -179,19 +186,12 @@ def _claim(request, application):
 
 def expense_approvals(request):
     """The "waiting for my approval": applications whose next missing step I may give, and claims
-    above their estimate waiting for me as the department head (EXP-17)."""
+    above their estimate waiting for me as the department head (EXP-17), oldest first."""
     user = request.user
-    pending = applications_for(user).filter(status=ApplicationStatus.PENDING).select_related("department__head")
-    applications = [a for a in pending.order_by("filed_on", "pk") if waits_for(user, a)]
-    claims = [
-        claim
-        for claim in visible_to(user, ExpenseClaim)
-        .filter(status=ClaimStatus.FILED, above_estimate=True)
-        .select_related("application__applicant", "application__department", "application__category")
-        .order_by("filed_at", "pk")
-        if needs_head(claim) and is_head_of(user, claim)
-    ]
-    return render(request, "expenses/expenses/approvals.html", {"applications": applications, "claims": claims})
+    return render(request, "expenses/expenses/approvals.html", {
+        "applications": paged(request, applications_waiting_for(user), "applications_page"),
+        "claims": paged(request, claims_waiting_for_head(user), "claims_page"),
+    })  # fmt: skip
 
 
 def expense_finance_queue(request):
@@ -199,19 +199,10 @@ def expense_finance_queue(request):
     user = request.user
     if not (user.is_superuser or user.has_role(Role.FINANCE)):
         return forbidden(request)
-    applications = (applications_for(user).filter(status=ApplicationStatus.APPROVED).exclude(applicant=user)
-                    .order_by("filed_on", "pk"))  # fmt: skip
-    claims = [
-        claim
-        for claim in visible_to(user, ExpenseClaim)
-        .filter(status__in=(ClaimStatus.FILED, ClaimStatus.APPROVED))
-        .filter(application__status=ApplicationStatus.RECORDED)
-        .exclude(application__applicant=user)
-        .select_related("application__applicant", "application__department", "application__category")
-        .order_by("filed_at", "pk")
-        if not needs_head(claim)
-    ]
-    return render(request, "expenses/expenses/finance_queue.html", {"applications": applications, "claims": claims})
+    return render(request, "expenses/expenses/finance_queue.html", {
+        "applications": paged(request, applications_to_record(user), "applications_page"),
+        "claims": paged(request, claims_to_accept(user), "claims_page"),
+    })  # fmt: skip
 
 
 urlpatterns = [
