@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import insert_select, percentile, setup_django
+from common import insert_select, percentile, setup_django, timed_step
 
 YEAR = 2026
 DEPARTMENTS = 10
@@ -104,11 +104,6 @@ def load(departments, finance, applications: int) -> None:
     categories = list(ExpenseCategory.objects.filter(applications=True).order_by("order").values_list("pk", flat=True))
     category_ids = "ARRAY[" + ",".join(map(str, categories)) + "]"
 
-    def step(name, function):
-        started = time.perf_counter()
-        rows = function()
-        print(f"  {name:<24} {rows:>9,} rows {time.perf_counter() - started:6.1f} s", flush=True)
-
     with connection.cursor() as cursor:
         cursor.execute(
             f"TRUNCATE {BudgetEntry._meta.db_table}, {ClaimReceipt._meta.db_table}, {ExpenseClaim._meta.db_table}, "
@@ -116,16 +111,16 @@ def load(departments, finance, applications: int) -> None:
             f"{BudgetAdjustment._meta.db_table}, {Budget._meta.db_table} RESTART IDENTITY CASCADE"
         )
         cursor.execute("SELECT setseed(0.13)")
-        step("budgets", lambda: insert_select(cursor, Budget, {
+        timed_step("budgets", lambda: insert_select(cursor, Budget, {
             "year": str(YEAR), "department_id": "d", "category_id": "c.id", "amount": "2000000",
             "status": "'approved'", "prepared_by_id": str(finance.pk), "approved_at": "now()",
         }, f"unnest({department_ids}) AS d CROSS JOIN expenses_expensecategory c"))  # fmt: skip
-        step("adjustments", lambda: insert_select(cursor, BudgetAdjustment, {
+        timed_step("adjustments", lambda: insert_select(cursor, BudgetAdjustment, {
             "budget_id": "b.id", "amount": "100000", "reason": "'年中追加'", "status": "'approved'",
             "prepared_by_id": str(finance.pk), "approved_at": "now()",
         }, f"{Budget._meta.db_table} b"))  # fmt: skip
         # Who applies: anyone in the department but its head; the event day anywhere in the year.
-        step("applications", lambda: insert_select(cursor, ExpenseApplication, {
+        timed_step("applications", lambda: insert_select(cursor, ExpenseApplication, {
             "applicant_id": "u.id", "department_id": "u.department_id", "category_id": "s.category",
             "filed_on": "s.event - 3", "event_date": "s.event", "guest": "'客户' || s.g", "organisation":
             "'压测单位' || mod(s.g, 997) || '有限公司'", "reason": "'商务洽谈'", "persons": "s.persons",
@@ -140,16 +135,16 @@ def load(departments, finance, applications: int) -> None:
            f"JOIN accounts_user u ON u.department_id = s.department "
            f"AND u.username = 'budget_' || lpad((array_position({department_ids}, s.department))::text, 2, '0') "
            f"|| '_' || lpad(s.person::text, 2, '0')"))  # fmt: skip
-        step("approvals", lambda: insert_select(cursor, ApplicationApproval, {
+        timed_step("approvals", lambda: insert_select(cursor, ApplicationApproval, {
             "application_id": "a.id", "role": "'superior'", "user_id": "a.superior_id",
         }, f"{ExpenseApplication._meta.db_table} a WHERE a.status IN ('approved', 'recorded')"))  # fmt: skip
-        step("commitments", lambda: insert_select(cursor, BudgetEntry, {
+        timed_step("commitments", lambda: insert_select(cursor, BudgetEntry, {
             "budget_id": "b.id", "kind": "'commitment'", "amount": "a.estimated_cost", "day": "a.event_date",
             "person_id": "a.applicant_id", "application_id": "a.id", "posted_by_id": "a.superior_id",
         }, f"{ExpenseApplication._meta.db_table} a JOIN {Budget._meta.db_table} b ON b.year = {YEAR} "
            f"AND b.department_id = a.department_id AND b.category_id = a.category_id "
            f"WHERE a.status IN ('approved', 'recorded')"))  # fmt: skip
-        step("claims", lambda: insert_select(cursor, ExpenseClaim, {
+        timed_step("claims", lambda: insert_select(cursor, ExpenseClaim, {
             "application_id": "a.id", "amount": "a.estimated_cost - 10", "status":
             "CASE WHEN a.status = 'recorded' AND mod(a.id, 5) <> 0 THEN 'accepted' ELSE 'filed' END",
             "filed_by_id": "a.applicant_id", "due_by": "a.claim_due_by", "late": "false", "above_estimate": "false",
@@ -158,7 +153,7 @@ def load(departments, finance, applications: int) -> None:
         }, f"{ExpenseApplication._meta.db_table} a WHERE a.status IN ('approved', 'recorded') "
            f"AND mod(a.id, 9) <> 0"))  # fmt: skip
         for kind, amount in (("release", "-a.estimated_cost"), ("spend", "c.amount")):
-            step(kind, lambda kind=kind, amount=amount: insert_select(cursor, BudgetEntry, {
+            timed_step(kind, lambda kind=kind, amount=amount: insert_select(cursor, BudgetEntry, {
                 "budget_id": "b.id", "kind": f"'{kind}'", "amount": amount, "day": "a.event_date",
                 "person_id": "a.applicant_id", "application_id": "a.id", "claim_id": "c.id",
                 "posted_by_id": str(finance.pk),

@@ -67,6 +67,13 @@ def insert_select(cursor, model, exprs: dict[str, str], source: str) -> int:
     return cursor.rowcount
 
 
+def timed_step(name: str, function) -> None:
+    """Run one loading step and print its rows and seconds."""
+    started = time.perf_counter()
+    rows = function()
+    print(f"  {name:<24} {rows:>9,} rows {time.perf_counter() - started:6.1f} s", flush=True)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import insert_select, percentile, setup_django
+from common import insert_select, percentile, setup_django, timed_step
 
 MONTH = date(2026, 9, 1)
 EARLIER_MONTHS = 12
@@ -100,11 +100,6 @@ def load(rep_ids: list[int], per_rep: int, products: list[int]) -> None:
     count = len(rep_ids) * per_rep
     reps = "ARRAY[" + ",".join(map(str, rep_ids)) + "]"
 
-    def step(name, function):
-        started = time.perf_counter()
-        rows = function()
-        print(f"  {name:<24} {rows:>9,} rows {time.perf_counter() - started:6.1f} s", flush=True)
-
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE customers_customer, customers_historicalcustomer, customers_historicalcontact, "
@@ -112,19 +107,19 @@ def load(rep_ids: list[int], per_rep: int, products: list[int]) -> None:
             "RESTART IDENTITY CASCADE"
         )
         cursor.execute("SELECT setseed(0.17)")
-        step("customers", lambda: insert_select(cursor, Customer, {
+        timed_step("customers", lambda: insert_select(cursor, Customer, {
             "code": "'F' || lpad(s.g::text, 7, '0')",
             "kind": "'organisation'", "name": "'压测客户' || s.g || '有限公司'", "grade": "'C'", "status": "'active'",
             # consecutive customers per rep, as a rep's book grows
             "owner_id": f"({reps})[1 + (s.g - 1) / {per_rep}]",
         }, f"generate_series(1, {count}) AS s(g)"))  # fmt: skip
-        step("contacts", lambda: insert_select(cursor, Contact, {
+        timed_step("contacts", lambda: insert_select(cursor, Contact, {
             "customer_id": "c.id", "name": "'联系人' || c.id || '-' || k", "role": "'purchaser'",
             "receives_fee": "true", "fee_share": "(ARRAY[50, 30, 20])[k]", "active": "true",
             "created_at": "now() + k * interval '1 second'",
         }, "customers_customer c CROSS JOIN generate_series(1, 3) AS k"))  # fmt: skip
         price = "(ARRAY[120, 260, 480, 900])[1 + floor(random() * 4)::int]"
-        step("purchases (month)", lambda: insert_select(cursor, Purchase, {
+        timed_step("purchases (month)", lambda: insert_select(cursor, Purchase, {
             "customer_id": "p.id", "product_id": "p.product", "month": f"'{MONTH.isoformat()}'::date",
             "quantity": "p.q", "amount": "p.q * p.price",
             "returned_quantity": "0", "returned_amount": "0",
@@ -132,7 +127,7 @@ def load(rep_ids: list[int], per_rep: int, products: list[int]) -> None:
             "source": "'import'",
         }, f"(SELECT c.id, pr.product, 1 + floor(random() * 30)::int AS q, {price} AS price, random() AS r "
            f"FROM customers_customer c CROSS JOIN unnest(ARRAY{products}) AS pr(product)) p"))  # fmt: skip
-        step("purchases (12 months)", lambda: insert_select(cursor, Purchase, {
+        timed_step("purchases (12 months)", lambda: insert_select(cursor, Purchase, {
             "customer_id": "p.id", "product_id": str(products[0]), "month": "p.month",
             "quantity": "p.q", "amount": "p.q * p.price", "returned_quantity": "0", "returned_amount": "0",
             "collected_amount": "round((p.q * p.price * (0.5 + 0.5 * p.r))::numeric, 2)", "source": "'import'",

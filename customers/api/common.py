@@ -12,6 +12,14 @@ def raise_for_api(error: DomainError):
     raise ValidationError({error.field or "detail": [error.message]})
 
 
+def call_service(service, **values):
+    """Run a service for an API view, its refusal answered as `raise_for_api` says."""
+    try:
+        return service(**values)
+    except DomainError as error:
+        raise_for_api(error)
+
+
 class CodeRelatedField(serializers.SlugRelatedField):
     """A related record by its business code (customer, product)."""
 

@@ -11,8 +11,7 @@ from rest_framework.response import Response
 
 from crm_project.accounts.access import visible_to
 from crm_project.accounts.models import Department
-from crm_project.core.errors import DomainError
-from customers.api.common import CodeRelatedField, raise_for_api
+from customers.api.common import CodeRelatedField, call_service
 
 from ..models import Budget, BudgetAdjustment, ExpenseCategory
 from ..selectors_budgets import budgets_for
@@ -21,13 +20,6 @@ from ..services.budgets import adjustment_approve, adjustment_prepare, budget_ap
 USER = {"slug_field": "username", "read_only": True}
 MONEY = {"max_digits": 14, "decimal_places": 2}
 FIGURE = {**MONEY, "read_only": True}
-
-
-def call(service, **values):
-    try:
-        return service(**values)
-    except DomainError as error:
-        raise_for_api(error)
 
 
 class BudgetSerializer(serializers.ModelSerializer):
@@ -65,13 +57,13 @@ class BudgetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        budget = call(budget_prepare, actor=request.user, **serializer.validated_data)
+        budget = call_service(budget_prepare, actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=budget.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        budget = call(budget_approve, actor=request.user, budget=self.get_object())
+        budget = call_service(budget_approve, actor=request.user, budget=self.get_object())
         return Response(self.get_serializer(self.get_queryset().get(pk=budget.pk)).data)
 
 
@@ -111,13 +103,13 @@ class BudgetAdjustmentViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        adjustment = call(adjustment_prepare, actor=request.user, **serializer.validated_data)
+        adjustment = call_service(adjustment_prepare, actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(adjustment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        adjustment = call(adjustment_approve, actor=request.user, adjustment=self.get_object())
+        adjustment = call_service(adjustment_approve, actor=request.user, adjustment=self.get_object())
         return Response(self.get_serializer(adjustment).data)
 
 

@@ -13,7 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from customers.api.common import CodeRelatedField
+from customers.api.common import CodeRelatedField, call_service
 
 from ..models import (
     ApplicationApproval,
@@ -27,7 +27,7 @@ from ..selectors_expenses import applications_for, claims_for
 from ..services import applications as application_services
 from ..services import claims as claim_services
 from ..services.claims import MAX_RECEIPTS
-from .budgets import MONEY, USER, call
+from .budgets import MONEY, USER
 
 TEXT_MAX = 2000
 CENT = Decimal("0.01")
@@ -99,13 +99,15 @@ class ExpenseApplicationViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        application = call(application_services.application_file, actor=request.user, **serializer.validated_data)
+        application = call_service(
+            application_services.application_file, actor=request.user, **serializer.validated_data
+        )
         return self._answer(application, status.HTTP_201_CREATED)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._answer(call(application_services.application_approve, actor=request.user,
+        return self._answer(call_service(application_services.application_approve, actor=request.user,
                                  application=self.get_object()))  # fmt: skip
 
     @extend_schema(request=ExpenseCommentSerializer)
@@ -113,13 +115,13 @@ class ExpenseApplicationViewSet(
     def reject(self, request, pk=None):
         application = self.get_object()
         comment = _text(ExpenseCommentSerializer, request, "comment")
-        return self._answer(call(application_services.application_reject, actor=request.user,
+        return self._answer(call_service(application_services.application_reject, actor=request.user,
                                  application=application, comment=comment))  # fmt: skip
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
-        return self._answer(call(application_services.application_record, actor=request.user,
+        return self._answer(call_service(application_services.application_record, actor=request.user,
                                  application=self.get_object()))  # fmt: skip
 
     @extend_schema(request=LateClaimReasonSerializer)
@@ -127,7 +129,7 @@ class ExpenseApplicationViewSet(
     def allow_late_claim(self, request, pk=None):
         application = self.get_object()
         reason = _text(LateClaimReasonSerializer, request, "reason")
-        return self._answer(call(application_services.application_allow_late_claim, actor=request.user,
+        return self._answer(call_service(application_services.application_allow_late_claim, actor=request.user,
                                  application=application, reason=reason))  # fmt: skip
 
 
@@ -196,25 +198,25 @@ class ExpenseClaimViewSet(
     def create(self, request, *args, **kwargs):
         serializer = ClaimFilingSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        claim = call(claim_services.claim_file, actor=request.user, **serializer.validated_data)
+        claim = call_service(claim_services.claim_file, actor=request.user, **serializer.validated_data)
         return self._answer(claim, status.HTTP_201_CREATED)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._answer(call(claim_services.claim_approve, actor=request.user, claim=self.get_object()))
+        return self._answer(call_service(claim_services.claim_approve, actor=request.user, claim=self.get_object()))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._answer(call(claim_services.claim_accept, actor=request.user, claim=self.get_object()))
+        return self._answer(call_service(claim_services.claim_accept, actor=request.user, claim=self.get_object()))
 
     @extend_schema(request=ExpenseCommentSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         claim = self.get_object()
         comment = _text(ExpenseCommentSerializer, request, "comment")
-        return self._answer(call(claim_services.claim_reject, actor=request.user, claim=claim, comment=comment))
+        return self._answer(call_service(claim_services.claim_reject, actor=request.user, claim=claim, comment=comment))
 
 
 def register(router) -> None:

@@ -13,8 +13,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from crm_project.core.api.parsers import JSONParser
-from crm_project.core.errors import DomainError, PermissionDenied
-from customers.api.common import raise_for_api
+from crm_project.core.errors import PermissionDenied
+from customers.api.common import call_service, raise_for_api
 
 from ..models import Category, Channel, Status
 from ..permissions import can_keep_archive, can_log
@@ -33,13 +33,6 @@ from . import serializers as s
 
 READ_ONLY = ["get", "head", "options"]
 WRITES = ["get", "post", "head", "options"]
-
-
-def _call(service, **values):
-    try:
-        return service(**values)
-    except DomainError as error:
-        raise_for_api(error)
 
 
 def _body(serializer_class, request) -> dict:
@@ -109,13 +102,13 @@ class TenantRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         values["tenant"] = _tenant(request.user, values["tenant"]) if can_log(request.user) else None
         if values["tenant"] is None:
             raise_for_api(PermissionDenied(_("Only the operations desk logs tenant requests.")))
-        created = _call(requests.request_log, actor=request.user, **values)
+        created = call_service(requests.request_log, actor=request.user, **values)
         return self._respond(created.pk, status.HTTP_201_CREATED)
 
     def _step(self, request, service, body_class):
         tenant_request = self.get_object()
         values = _body(body_class, request)
-        _call(service, actor=request.user, request=tenant_request, **values)
+        call_service(service, actor=request.user, request=tenant_request, **values)
         return self._respond(tenant_request.pk)
 
     @extend_schema(request=s.RequestAssignSerializer, responses=UPDATED)
@@ -155,7 +148,9 @@ class RecordingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         tenant_request = request_visible_to(request.user).filter(pk=values["request"]).first()
         if tenant_request is None:
             raise ValidationError({"request": [_("Unknown request.")]})
-        recording = _call(recordings.recording_upload, actor=request.user, request=tenant_request, file=values["file"])
+        recording = call_service(
+            recordings.recording_upload, actor=request.user, request=tenant_request, file=values["file"]
+        )
         return Response(self.get_serializer(recording).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RecordingReasonSerializer, responses=s.RecordingSerializer)
@@ -163,7 +158,7 @@ class RecordingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def archive(self, request, pk=None):
         recording = self.get_object()
         values = _body(s.RecordingReasonSerializer, request)
-        recording = _call(recordings.recording_archive, actor=request.user, recording=recording, **values)
+        recording = call_service(recordings.recording_archive, actor=request.user, recording=recording, **values)
         return Response(self.get_serializer(recording).data)
 
 
@@ -187,7 +182,7 @@ class StorageItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if not can_keep_archive(request.user):
             raise_for_api(PermissionDenied(_("Only the operations desk keeps the storage log.")))
         values["tenant"] = _tenant(request.user, values["tenant"])
-        item = _call(storage.storage_receive, actor=request.user, **values)
+        item = call_service(storage.storage_receive, actor=request.user, **values)
         return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.StorageItemPickUpSerializer, responses=s.StorageItemSerializer)
@@ -195,7 +190,7 @@ class StorageItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def pick_up(self, request, pk=None):
         item = self.get_object()
         values = _body(s.StorageItemPickUpSerializer, request)
-        item = _call(storage.storage_pick_up, actor=request.user, item=item, **values)
+        item = call_service(storage.storage_pick_up, actor=request.user, item=item, **values)
         return Response(self.get_serializer(item).data)
 
 

@@ -10,8 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm_project.core.errors import DomainError
-from customers.api.common import raise_for_api
+from customers.api.common import call_service
 
 from ..models import BulkNotice, BulkNoticeDelivery, NoticeKind, TenantVisit, VisitOutcome
 from ..selectors_visits import bulk_notice_visible_to, overdue, visit_visible_to
@@ -20,13 +19,6 @@ from ..services.visits import tenant_visit_report, visit_plan_generate
 
 PLANNED = OpenApiResponse(description='{"created": n}: how many visits were added, 0 on a second run.')
 WRITES = ["get", "post", "head", "options"]
-
-
-def _call(service, **values):
-    try:
-        return service(**values)
-    except DomainError as error:
-        raise_for_api(error)
 
 
 class TenantVisitSerializer(serializers.ModelSerializer):
@@ -89,7 +81,7 @@ class TenantVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         visit = self.get_object()
         body = TenantVisitReportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _call(tenant_visit_report, actor=request.user, visit=visit, **body.validated_data)
+        call_service(tenant_visit_report, actor=request.user, visit=visit, **body.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
 
     @extend_schema(request=TenantVisitPlanSerializer, responses={200: PLANNED})
@@ -97,7 +89,7 @@ class TenantVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def generate(self, request):
         body = TenantVisitPlanSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        created = _call(visit_plan_generate, actor=request.user, year=body.validated_data.get("year"))
+        created = call_service(visit_plan_generate, actor=request.user, year=body.validated_data.get("year"))
         return Response({"created": created})
 
 
@@ -146,7 +138,7 @@ class BulkNoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def create(self, request, *args, **kwargs):
         body = BulkNoticeCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        notice = _call(bulk_notice_send, actor=request.user, **body.validated_data)
+        notice = call_service(bulk_notice_send, actor=request.user, **body.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=notice.pk)).data, status=status.HTTP_201_CREATED)
 
 
