@@ -68,9 +68,9 @@ panels.add(WorkPanel(key="expense_approvals", title=_("Expenses waiting for my a
 panels.add(WorkPanel(key="expense_claims_due", title=_("Expense claims to file"),
                      template="expenses/_panel_expense_claims_due.html", context=claims_due_panel, order=24,
                      visible=everyone))  # fmt: skip
-panels.add(WorkPanel(key="department_budget", title=_("My department's budget"),
-                     template="expenses/_panel_department_budget.html", context=department_budget_panel, order=26,
-                     visible=everyone))  # fmt: skip
 panels.add(WorkPanel(key="expense_finance", title=_("Expenses for finance"),
                      template="expenses/_panel_expense_finance.html", context=finance_panel, order=25,
                      visible=roles(Role.FINANCE)))  # fmt: skip
+panels.add(WorkPanel(key="department_budget", title=_("My department's budget"),
+                     template="expenses/_panel_department_budget.html", context=department_budget_panel, order=26,
+                     visible=everyone))  # fmt: skip
