@@ -4,13 +4,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import Department
+from crm_project.core.filters import ColumnMultipleChoiceFilter
 
 from .models import Channel, Complaint, ComplaintCategory, ComplaintStatus, Severity
 
 
 class ComplaintFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ComplaintStatus.choices)
+    status = ColumnMultipleChoiceFilter(label=_("Status"), choices=ComplaintStatus.choices)
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=[("none", _("not yet classified")), *ComplaintCategory.choices],
         method="filter_category",

@@ -4,7 +4,8 @@ customer it picked; sales picks from what it sees. See crm_project/core/pickers.
 
 from crm_project.core.pickers import Source, register
 from customers.models import Contact, Customer
-from customers.pickers import contacts_of, customer_label, search_contacts, search_customers_as_you_type
+from customers.pickers import contacts_of, customer_label, search_contacts
+from customers.selectors import search_customers
 
 from .selectors import customers_for_intake
 
@@ -13,7 +14,7 @@ register(
         name="intake-customers",
         model=Customer,
         queryset=lambda user, params: customers_for_intake(user),
-        search=search_customers_as_you_type,
+        search=search_customers,
         order=("name", "pk"),
         label=customer_label,
         only=("pk", "name", "code"),

@@ -297,6 +297,10 @@ DJANGO_CELERY_BEAT_TZ_AWARE = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", 25)
+# Lists count their rows exactly up to this many, then say "10,000+" (DSH-03) …
+LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10_000)
+# … and from this page on, "Next" continues after the last row shown (keyset), not by OFFSET.
+LIST_KEYSET_FROM_PAGE = env_int("LIST_KEYSET_FROM_PAGE", 20)
 
 # --- Bad input -------------------------------------------------------------------------------
 # Any date typed in lies within these years; business months (statements, purchases, fee

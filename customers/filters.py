@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import User
+from crm_project.core.filters import ColumnMultipleChoiceFilter
 from crm_project.core.pickers import use_filter_picker
 
 from .models import Customer, CustomerKind, CustomerSize, CustomerStatus, Grade, Industry, RegionScope
@@ -12,7 +13,7 @@ from .selectors import new_customer_since, search_customers
 
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    grade = django_filters.MultipleChoiceFilter(
+    grade = ColumnMultipleChoiceFilter(
         label=_("Grade"), choices=[(g.value, g.value) for g in Grade], widget=forms.CheckboxSelectMultiple
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CustomerStatus.choices)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm_project.accounts.models import User
+from crm_project.core.filters import ColumnMultipleChoiceFilter
 from crm_project.core.pickers import use_filter_picker
 
 from .models import ChangeStatus, Contact, ContactChangeAction, ContactChangeRequest, ContactRole, Customer, Grade
@@ -44,7 +45,7 @@ class RegradeFilter(django_filters.FilterSet):
     """The bulk re-grade page: by owner and by current grade."""
 
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.objects.none())
-    grade = django_filters.MultipleChoiceFilter(
+    grade = ColumnMultipleChoiceFilter(
         label=_("Current grade"), choices=[(g.value, g.value) for g in Grade], widget=forms.CheckboxSelectMultiple
     )
 

@@ -1,12 +1,12 @@
 """This app's pickers (ORG-02, CUS-07): customers, their contacts and products, each from the
 access registry. See crm_project/core/pickers.py."""
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from crm_project.accounts.access import visible_to
 from crm_project.core.pickers import Source, choice_param, integer_param, register
 
-from .models import Contact, Customer, Product, search_characters
+from .models import Contact, Customer, Product
 from .selectors import customer_visible_to, search_customers
 
 
@@ -19,21 +19,6 @@ def _customers(user, params):
     scope = choice_param(params, "scope", {"", "own"})
     customers = customer_visible_to(user).filter(archived_at__isnull=True)
     return customers.filter(owner=user) if scope == "own" else customers
-
-
-SHORT_TERM = 2
-
-
-def search_customers_as_you_type(queryset, term):
-    """`search_customers`, and for 1- and 2-character terms (common in Chinese, where trigrams
-    cannot help) the characters index first: a term no customer holds is then answered from the
-    index instead of by reading every visible row (`customer_search_chars`, bench/customers.py)."""
-    text = term.strip().lower()
-    if 0 < len(text) <= SHORT_TERM:
-        queryset = queryset.alias(picker_chars=search_characters(F("search_text"))).filter(
-            picker_chars__contains=list(text)
-        )
-    return search_customers(queryset, text)
 
 
 def search_contacts(queryset, term):
@@ -66,7 +51,7 @@ register(
         name="customers",
         model=Customer,
         queryset=_customers,
-        search=search_customers_as_you_type,
+        search=search_customers,
         order=("name", "pk"),
         label=customer_label,
         params=("scope",),

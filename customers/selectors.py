@@ -3,12 +3,21 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from crm_project.accounts.access import visible_to
 
-from .models import Contact, Customer, CustomerSettings, Product, Purchase, Visit, VisitStatus
+from .models import (
+    Contact,
+    Customer,
+    CustomerSettings,
+    Product,
+    Purchase,
+    Visit,
+    VisitStatus,
+    search_characters,
+)
 from .permissions import COMPANY_WIDE_FEEDER_ROLES, may_feed_purchases
 
 
@@ -72,12 +81,23 @@ def is_new_customer(customer: Customer, today: date | None = None) -> bool | Non
     return customer.first_deal_date > new_customer_since(today)
 
 
+# Terms this short have no trigram: the trigram index cannot answer them (a full scan of the
+# scope), and two-character Chinese names (华盛, 深圳) are the commonest searches of all.
+SHORT_TERM = 2
+
+
 def search_customers(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
     """Name, code, phones, and the contacts' names and phones; Chinese included (华为 finds
-    华为技术有限公司). Backed by a trigram index on the denormalised `search_text`."""
-    text = text.strip()
+    华为技术有限公司). Every length is answered from an index on the denormalised, lower-cased
+    `search_text`: 3 characters and more from the trigram index (`customer_search_trgm`), 1 and
+    2 from the characters index (`customer_search_chars`: the rows holding each character), the
+    LIKE then keeping those where they stand together."""
+    text = text.strip().lower()
     if not text:
         return queryset
-    # search_text is stored lower-cased: a plain LIKE on it can use the trigram index, where
-    # icontains (UPPER(...) LIKE UPPER(...)) cannot.
-    return queryset.filter(search_text__contains=text.lower())
+    if len(text) <= SHORT_TERM:
+        queryset = queryset.alias(search_chars=search_characters(F("search_text"))).filter(
+            search_chars__contains=list(text)
+        )
+    # A plain LIKE on the lower-cased text: icontains (UPPER(…) LIKE UPPER(…)) takes no index.
+    return queryset.filter(search_text__contains=text)

@@ -3,6 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm_project.core.filters import ColumnMultipleChoiceFilter
+
 from .identity import normalise_credit_code
 from .models import Stage, Supplier
 
@@ -11,7 +13,7 @@ class SupplierFilter(django_filters.FilterSet):
     """The supplier list's filters (SUP-02): a search, the stage, the goods, when registered."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", help_text=_("name, credit code or code"))
-    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    stage = ColumnMultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
     goods = django_filters.CharFilter(label=_("Goods"), field_name="goods", lookup_expr="icontains")
     registered_from = django_filters.DateFilter(
         label=_("Registered from"), field_name="registered_at__date", lookup_expr="gte",

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import Department
+from crm_project.core.filters import ColumnMultipleChoiceFilter
 
 from .models import Category, Channel, Status, TenantRequest
 from .selectors import breached, tenant_visible_to
@@ -14,9 +15,9 @@ _DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 class RequestFilter(django_filters.FilterSet):
     """The request log's filters (TEN-02, DSH-03)."""
 
-    category = django_filters.MultipleChoiceFilter(label=_("Category"), choices=Category.choices)
-    channel = django_filters.MultipleChoiceFilter(label=_("Channel"), choices=Channel.choices)
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    category = ColumnMultipleChoiceFilter(label=_("Category"), choices=Category.choices)
+    channel = ColumnMultipleChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    status = ColumnMultipleChoiceFilter(label=_("Status"), choices=Status.choices)
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=Department.objects.order_by("code"), field_name="department"
     )

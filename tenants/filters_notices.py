@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.models import Department
+from crm_project.core.filters import ColumnMultipleChoiceFilter
 
 from .models import Notice, NoticeStatus
 
@@ -12,7 +13,7 @@ _DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 class NoticeFilter(django_filters.FilterSet):
     """The notice list's filters (TEN-06, DSH-03)."""
 
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=NoticeStatus.choices)
+    status = ColumnMultipleChoiceFilter(label=_("Status"), choices=NoticeStatus.choices)
     department = django_filters.ModelChoiceFilter(
         label=_("Department concerned"), queryset=Department.objects.order_by("code"), field_name="department"
     )

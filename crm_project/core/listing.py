@@ -2,10 +2,12 @@
 and an "Export to Excel" of exactly the filtered rows."""
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.views.generic import ListView
 
 from .exports import Export, xlsx_response
+from .paging import CappedPaginator, Keyset, continue_by_keyset, keyset_page
 
 
 class FilteredListView(ListView):
@@ -18,6 +20,7 @@ class FilteredListView(ListView):
     sort_options: dict[str, tuple[str, str]] = {}
     default_sort = ""
     paginate_by = settings.LIST_PAGE_SIZE
+    paginator_class = CappedPaginator
     export_param = "export"
 
     def base_queryset(self) -> QuerySet:
@@ -44,13 +47,40 @@ class FilteredListView(ListView):
         return requested if requested.lstrip("-") in self.sort_options else self.default_sort
 
     def ordering_for(self, sort: str) -> list[str]:
+        """The sort column, then the id the same way round (the order an index on both serves,
+        and a keyset can continue)."""
         if not sort:
             return ["-pk"]
-        descending = sort.startswith("-")
         _label, field = self.sort_options[sort.lstrip("-")]
-        if descending:
-            field = field[1:] if field.startswith("-") else f"-{field}"
-        return [field, "-pk"]
+        descending = field.startswith("-") != sort.startswith("-")
+        prefix = "-" if descending else ""
+        return [f"{prefix}{field.lstrip('-')}", f"{prefix}pk"]
+
+    def keyset(self, model) -> Keyset | None:
+        """The current order as a keyset, when its column is the row's own and never NULL."""
+        ordering = self.ordering_for(self.current_sort())
+        column = ordering[0].lstrip("-")
+        if column != "pk":
+            try:
+                model_field = model._meta.get_field(column)
+            except FieldDoesNotExist:
+                return None
+            if model_field.null:
+                return None
+        return Keyset(column, ordering[0].startswith("-"))
+
+    def paginate_queryset(self, queryset, page_size):
+        keyset = self.keyset(queryset.model) if isinstance(queryset, QuerySet) else None
+        after = self.request.GET.get("after")
+        if keyset and after is not None:
+            paginator = self.get_paginator(queryset, page_size)
+            page = keyset_page(paginator, keyset, queryset, after, page_size)
+            return paginator, page, page.object_list, True
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        if keyset:
+            continue_by_keyset(page)
+            object_list = page.object_list
+        return paginator, page, object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

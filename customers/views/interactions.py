@@ -1,10 +1,7 @@
 """Interactions 沟通记录 (CUS-08): logging one from the customer page, and the list of all the
 interactions the user may see, with filters and an Excel export."""
 
-from functools import cached_property
-
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -22,22 +19,6 @@ from ..selectors import customer_visible_to
 from ..services.interactions import can_log_interaction, interaction_log
 
 
-class CappedPaginator(Paginator):
-    """Counts at most `cap` + 1 rows. A department's interaction history runs into the
-    millions, and counting all of it exactly costs more than showing the page; beyond the
-    cap the list says "more than 10,000" and asks for a narrower filter."""
-
-    cap = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
-
-
 class InteractionListView(FilteredListView):
     template_name = "customers/interaction_list.html"
     filterset_class = InteractionFilter
@@ -48,7 +29,6 @@ class InteractionListView(FilteredListView):
         "customer": (gettext_lazy("Customer"), "customer__name"),
     }
     default_sort = "-occurred"
-    paginator_class = CappedPaginator
 
     def base_queryset(self):
         return visible_to(self.request.user, Interaction).select_related(

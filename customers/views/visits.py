@@ -18,7 +18,6 @@ from ..forms_activity import VisitCancelForm, VisitFilter, VisitPlanForm, VisitR
 from ..models import VisitStatus
 from ..selectors import customer_visible_to, visit_visible_to
 from ..services.visits import can_act_on_visit, can_plan_visit, visit_cancel, visit_complete, visit_plan_manual
-from .interactions import CappedPaginator
 
 
 def _visits_tab(customer_id: int) -> str:
@@ -39,7 +38,6 @@ class VisitListView(FilteredListView):
         "customer": (gettext_lazy("Customer"), "customer__name"),
     }
     default_sort = "planned"
-    paginator_class = CappedPaginator
 
     def base_queryset(self):
         return visit_visible_to(self.request.user).select_related("customer", "owner")

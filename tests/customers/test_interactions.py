@@ -184,7 +184,7 @@ def test_the_list_runs_a_constant_number_of_queries(client_for, rep):
 
 def test_a_huge_list_is_counted_only_up_to_the_cap(client_for, rep, monkeypatch):
     """DSH-03: a department's whole history is not counted row by row; the list says so."""
-    from customers.views.interactions import CappedPaginator
+    from crm_project.core.paging import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
     customer = CustomerFactory(owner=rep)
