@@ -418,11 +418,16 @@ class Interaction(models.Model):
     summary = models.TextField(_("summary"))
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     follow_up_date = models.DateField(_("follow up on"), null=True, blank=True)
+    # Kept by the database (triggers of migration 0007, whoever writes): a follow-up date is set
+    # and nothing has happened with the customer since — no later interaction, no visit
+    # completed after it. The lists of follow-ups due read it from a partial index instead of
+    # looking for a later interaction row by row.
+    follow_up_open = models.BooleanField(_("follow-up open"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("logged by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["follow_up_open"])
 
     class Meta:
         verbose_name = _("interaction 沟通记录")
@@ -437,6 +442,12 @@ class Interaction(models.Model):
                 fields=["customer", "follow_up_date"],
                 name="interaction_follow_up_idx",
                 condition=Q(follow_up_date__isnull=False),
+            ),
+            # The open ones: follow-ups due (the list filter, "My work", the digest).
+            models.Index(
+                fields=["follow_up_date", "customer"],
+                name="interaction_open_follow_up_idx",
+                condition=Q(follow_up_open=True),
             ),
         ]
 

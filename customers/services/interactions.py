@@ -3,7 +3,7 @@ step and a follow-up date. Logged by whoever may work on the customer; managemen
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,7 @@ from crm_project.accounts.access import is_read_only
 from crm_project.accounts.models import User
 from crm_project.core.errors import DomainError, PermissionDenied
 
-from ..models import Contact, Customer, Interaction, InteractionKind, Visit, VisitStatus
+from ..models import Contact, Customer, Interaction, InteractionKind
 from ..permissions import can_edit_customer
 
 
@@ -74,29 +74,11 @@ def interaction_log(
 # --- reads used by the lists, "My work" and the digest ---------------------------------------
 
 
-def _followed_up():
-    """Something happened with the customer after the interaction: a later interaction, or a
-    visit completed after it."""
-    later_interaction = Interaction.objects.filter(
-        customer=OuterRef("customer"), occurred_at__gt=OuterRef("occurred_at")
-    )
-    later_visit = Visit.objects.filter(
-        customer=OuterRef("customer"), status=VisitStatus.COMPLETED, completed_at__gt=OuterRef("occurred_at")
-    )
-    return Exists(later_interaction), Exists(later_visit)
-
-
 def follow_ups_due(queryset: QuerySet[Interaction], *, until: date) -> QuerySet[Interaction]:
     """Open follow-ups due on or before `until`: a follow-up date is set, nothing has happened
-    with the customer since, and the customer is not archived."""
-    later_interaction, later_visit = _followed_up()
-    return queryset.filter(
-        ~later_interaction,
-        ~later_visit,
-        follow_up_date__isnull=False,
-        follow_up_date__lte=until,
-        customer__archived_at__isnull=True,
-    )
+    with the customer since (no later interaction, no visit completed after it: the database
+    keeps `follow_up_open`), and the customer is not archived."""
+    return queryset.filter(follow_up_open=True, follow_up_date__lte=until, customer__archived_at__isnull=True)
 
 
 def follow_up_window(today: date | None = None) -> tuple[date, date]:
