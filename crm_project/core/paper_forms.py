@@ -1,12 +1,14 @@
 """Excel files laid out like the company's paper forms (附表1–5, DSH-03): bordered, merged
 cells, a title row, print set-up. User text never becomes a formula."""
 
+from copy import copy
 from datetime import datetime
 
 from django.utils import timezone
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 
@@ -17,6 +19,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
+BOLD = Font(bold=True)
 
 
 def local_text(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -24,13 +27,22 @@ def local_text(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return timezone.localtime(moment).strftime(fmt) if moment else ""
 
 
-def _merge(sheet, **bounds) -> None:
-    """openpyxl's merge_cells() checks each new range against every earlier one, which is
-    quadratic on a long form (seconds for a few hundred lines). A form's ranges never overlap,
-    so add the range directly and let openpyxl tidy the covered cells as merge_cells() would."""
-    merged = MergedCellRange(sheet, CellRange(**bounds).coord)
-    sheet.merged_cells.ranges.add(merged)
-    sheet._clean_merge_range(merged)
+def _merge(sheet, *, min_row, min_col, max_row, max_col, style=None) -> None:
+    """Merge a range whose cells hold nothing yet but the first.
+
+    openpyxl's merge_cells() checks each new range against every earlier one (quadratic on a
+    long form) and then redraws the range's edges cell by cell, combining border objects —
+    together seconds for a few hundred lines. A form's ranges never overlap, so add the range
+    directly and put a merged cell in each covered place, boxed by `style(cell)` when given."""
+    coord = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+    sheet.merged_cells.ranges.add(MergedCellRange(sheet, coord))
+    for row in range(min_row, max_row + 1):
+        for col in range(min_col, max_col + 1):
+            if (row, col) != (min_row, min_col):
+                cell = MergedCell(sheet, row=row, column=col)
+                if style is not None:
+                    style(cell)
+                sheet._cells[(row, col)] = cell
 
 
 class PaperForm:
@@ -44,8 +56,29 @@ class PaperForm:
     def __init__(self, sheet, widths: list[int]):
         self.sheet = sheet
         self.columns = len(widths)
+        # Each combination of alignment, font, number format and border, made once: assigning
+        # a style object to a cell makes openpyxl hash it against the workbook's list of styles,
+        # which was nearly all the time of a long form (seconds for a few hundred lines). The
+        # style objects are kept in the key's value, so their ids stay theirs.
+        self._styles: dict[tuple, tuple[Alignment | None, StyleArray]] = {}
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
+
+    def _style(self, cell, *, align=None, bold=False, fmt=None, border=True) -> None:
+        key = (id(align), bold, fmt, border)
+        cached = self._styles.get(key)
+        if cached is None:
+            if align is not None:
+                cell.alignment = align
+            if bold:
+                cell.font = BOLD
+            if fmt:
+                cell.number_format = fmt
+            if border:
+                cell.border = BOX
+            self._styles[key] = (align, copy(cell._style))
+        else:
+            cell._style = copy(cached[1])
 
     def put(self, row, col, value, *, to_col=None, to_row=None, bold=False, align=CENTER, fmt=None, border=True):
         """Write a cell, merged across to `to_col` and down to `to_row`."""
@@ -53,18 +86,13 @@ class PaperForm:
         cell = self.sheet.cell(row=row, column=col, value=value)
         if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
             cell.data_type = "s"
-        cell.alignment = align
-        if bold:
-            cell.font = Font(bold=True)
-        if fmt:
-            cell.number_format = fmt
+        self._style(cell, align=align, bold=bold, fmt=fmt, border=border)
         last_col, last_row = to_col or col, to_row or row
-        if border:
-            for r in range(row, last_row + 1):
-                for c in range(col, last_col + 1):
-                    self.sheet.cell(row=r, column=c).border = BOX
         if last_col > col or last_row > row:
-            _merge(self.sheet, min_row=row, min_col=col, max_row=last_row, max_col=last_col)
+            _merge(
+                self.sheet, min_row=row, min_col=col, max_row=last_row, max_col=last_col,
+                style=self._style if border else None,
+            )  # fmt: skip
         return cell
 
     def title(self, row: int, text: str, *, label: str) -> None:

@@ -165,3 +165,22 @@ def test_the_forms_are_for_those_who_may_see_the_statement(
     for person in (director, finance):
         assert _sheet(client_for(person).get(f"/fees/statements/{statement.pk}/form1.xlsx")).title == "附表1"
     assert not ExportLog.objects.filter(user__in=[other_rep, outsider, gm, foreign]).exists()
+
+
+def test_form1_keeps_its_grid_formats_and_fonts_with_the_styles_made_once(client_for, rep, statement):
+    """DSH-03: every cell of the table is boxed, merged blocks included (their lower edge on
+    the last row they cover); headings are bold, amounts keep the money format."""
+    sheet = _sheet(client_for(rep).get(f"/fees/statements/{statement.pk}/form1.xlsx"))
+    blocks = [merged for merged in sheet.merged_cells.ranges if merged.min_col == 2 and merged.min_row > 4]
+    assert blocks, "the customer with three contacts is one block over three rows"
+    for block in blocks:
+        assert sheet.cell(row=block.max_row, column=2).border.bottom.style == "thin"
+        assert sheet.cell(row=block.max_row, column=2).border.left.style == "thin"
+    last = max(row for row in range(1, sheet.max_row + 1) if sheet.cell(row=row, column=1).value == "合计")
+    for row in range(4, last + 1):
+        for col in (1, 11, 12, 13, 14):
+            cell = sheet.cell(row=row, column=col)
+            assert cell.border.top.style == "thin" or cell.coordinate in sheet.merged_cells, cell.coordinate
+    assert all(sheet.cell(row=4, column=col).font.b for col in range(1, 15))
+    assert sheet.cell(row=5, column=6).number_format == "#,##0.00"
+    assert sheet.cell(row=5, column=2).alignment.horizontal == "left"
