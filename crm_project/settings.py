@@ -301,6 +301,10 @@ LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", 25)
 LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10_000)
 # … and from this page on, "Next" continues after the last row shown (keyset), not by OFFSET.
 LIST_KEYSET_FROM_PAGE = env_int("LIST_KEYSET_FROM_PAGE", 20)
+# An export of more rows than this is written by a worker, with a progress bar and a
+# notification, instead of inside the request; its file is kept this many days.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5_000)
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
 
 # --- Bad input -------------------------------------------------------------------------------
 # Any date typed in lies within these years; business months (statements, purchases, fee

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import access_rules  # noqa: F401  (registers the export jobs' rule)
         from .months import bound_every_date_field
         from .schedules import sync_schedules_after_migrate
         from .text import clean_text_fields

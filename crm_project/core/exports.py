@@ -132,8 +132,12 @@ def _typed(sheet, value: Any, kind: str) -> Any:
     return _cell(sheet, value)
 
 
-def write_xlsx(export: Export, queryset: QuerySet, target) -> int:
-    """Write the export to a file object; returns the number of data rows."""
+PROGRESS_EVERY = 1000
+
+
+def write_xlsx(export: Export, queryset: QuerySet, target, *, progress: Callable[[int], None] | None = None) -> int:
+    """Write the export to a file object; returns the number of data rows. `progress(rows)` is
+    called every PROGRESS_EVERY rows (a background export's progress bar)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(export.name)[:31])
     for index, column in enumerate(export.columns):
@@ -153,6 +157,8 @@ def write_xlsx(export: Export, queryset: QuerySet, target) -> int:
     for row in export.rows(queryset):
         sheet.append([_typed(sheet, value, kind) for value, kind in zip(row, kinds, strict=False)])
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
     workbook.save(target)
     return count
 

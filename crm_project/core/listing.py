@@ -4,8 +4,11 @@ and an "Export to Excel" of exactly the filtered rows."""
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.views.generic import ListView
 
+from .background_exports import export_start, needs_background
 from .exports import Export, xlsx_response
 from .paging import CappedPaginator, Keyset, continue_by_keyset, keyset_page
 
@@ -30,7 +33,11 @@ class FilteredListView(ListView):
         if self.export_class and request.GET.get(self.export_param) == "xlsx":
             query = request.GET.copy()
             query.pop(self.export_param, None)
-            return xlsx_response(self.export_class(), self.get_queryset(), user=request.user, query=query.urlencode())
+            queryset, export = self.get_queryset(), self.export_class()
+            if needs_background(queryset):
+                job = export_start(user=request.user, export=export, path=request.path, query=query.urlencode())
+                return HttpResponseRedirect(reverse("core:export_detail", args=[job.pk]))
+            return xlsx_response(export, queryset, user=request.user, query=query.urlencode())
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet:

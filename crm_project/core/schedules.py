@@ -30,6 +30,13 @@ SCHEDULES: list[Schedule] = [
         description="Warn administrators while this or next year's holidays are not confirmed (CAL-01).",
     ),
     Schedule(
+        name="Background export files cleanup",
+        task="core.export_sweep",
+        minute="40",
+        hour="3",
+        description="Delete the files of background exports finished more than EXPORT_KEEP_DAYS days ago.",
+    ),
+    Schedule(
         name="Rate-limit counts cleanup",
         task="core.purge_rate_limit_counts",
         minute="17",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.core.table_statistics import analyze_if_grown
 from crm_project.workdays.calendar import add_months, next_month, working_day_deadline
 from customers.models import Contact, Customer, Purchase
 from customers.services.purchase_freeze import lock_purchase_months
@@ -190,6 +191,9 @@ def statement_create(*, actor: User, month: date, book: StandardBook | None = No
         raise DomainError(
             _("You already have a statement for %(month)s.") % {"month": f"{month:%Y-%m}"}, field="month"
         ) from None
+    # The first days of a month add tens of thousands of lines to tables the planner may last
+    # have seen nearly empty; the next rep's statement is planned from fresh statistics.
+    analyze_if_grown(Statement, StatementLine, Allocation)
     return statement
 
 
