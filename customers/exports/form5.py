@@ -2,15 +2,13 @@
 customer, rep and date, the lines, the reason, and the four signatures with names and times
 where signed. One small form, so openpyxl's normal mode (merged cells, borders)."""
 
-import io
 from decimal import Decimal
 
 from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from crm_project.core.models import ExportLog
-from crm_project.core.paper_forms import LEFT, PaperForm, local_text
+from crm_project.core.paper_forms import LEFT, PaperForm, local_text, paper_form_response
 
 from ..models import ChangeStatus, ContactChangeAction, ContactChangeRequest, ContactRole
 
@@ -96,9 +94,12 @@ def form5_workbook(change: ContactChangeRequest) -> Workbook:
 
 def form5_response(change: ContactChangeRequest, *, user) -> FileResponse:
     """The download, logged like every export (CUS-07)."""
-    buffer = io.BytesIO()
-    form5_workbook(change).save(buffer)
-    buffer.seek(0)
-    ExportLog.objects.create(user=user, name="form5", query=f"request={change.pk}", row_count=len(change.items.all()))
     filename = f"附表5-{change.customer.code}-{timezone.localtime(change.filed_at):%Y%m%d}-{change.pk}.xlsx"
-    return FileResponse(buffer, as_attachment=True, filename=filename)
+    return paper_form_response(
+        lambda: form5_workbook(change),
+        user=user,
+        name="form5",
+        query=f"request={change.pk}",
+        rows=len(change.items.all()),
+        filename=filename,
+    )

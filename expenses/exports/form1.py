@@ -3,14 +3,11 @@ EXP-08, DSH-03): title, the rep / department / month header, one block per custo
 product with its contact persons' parts, totals, the rep's notes and the four signature
 cells filled from the current review round. One statement, so openpyxl's normal mode."""
 
-import io
-
 from django.http import FileResponse
 from openpyxl import Workbook
 
 from crm_project.core.exports import MONEY_FORMAT, quantity_value
-from crm_project.core.models import ExportLog
-from crm_project.core.paper_forms import LEFT, RIGHT, PaperForm, local_text
+from crm_project.core.paper_forms import LEFT, RIGHT, PaperForm, local_text, paper_form_response
 
 from ..models import SignerRole, StatementStatus
 from ..selectors_pages import StatementPage, submitted_in_round
@@ -161,19 +158,10 @@ def form1_workbook(page: StatementPage) -> Workbook:
     return workbook
 
 
-def form_response(workbook: Workbook, *, name: str, filename: str, user, query: str, rows: int) -> FileResponse:
-    """The download, logged like every export."""
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    ExportLog.objects.create(user=user, name=name, query=query, row_count=rows)
-    return FileResponse(buffer, as_attachment=True, filename=filename)
-
-
 def form1_response(page: StatementPage, *, user) -> FileResponse:
     statement = page.statement
-    return form_response(
-        form1_workbook(page),
+    return paper_form_response(
+        lambda: form1_workbook(page),
         name="form1",
         filename=f"附表1-{statement.rep.username}-{statement.month:%Y%m}.xlsx",
         user=user,

@@ -5,9 +5,11 @@ month, a "无" row when there are none, totals and the statement's four signatur
 from django.http import FileResponse
 from openpyxl import Workbook
 
+from crm_project.core.paper_forms import paper_form_response
+
 from ..models import SpecialFeeStatus
 from ..selectors_pages import StatementPage
-from .form1 import LEFT, MONEY, RIGHT, FormSheet, form_response, local_text
+from .form1 import LEFT, MONEY, RIGHT, FormSheet, local_text
 
 HEADERS = [
     ("序号", 6), ("客户名称", 28), ("客户编码", 12), ("申请日期", 11), ("计划签约日期", 12),
@@ -62,8 +64,8 @@ def form2_workbook(page: StatementPage) -> Workbook:
 
 def form2_response(page: StatementPage, *, user) -> FileResponse:
     statement = page.statement
-    return form_response(
-        form2_workbook(page),
+    return paper_form_response(
+        lambda: form2_workbook(page),
         name="form2",
         filename=f"附表2-{statement.rep.username}-{statement.month:%Y%m}.xlsx",
         user=user,

@@ -3,14 +3,12 @@ applicant, customer, planned contract date, amount (with the amount in capitals)
 and the signature cells 申请人 / 销售部经理 / 销售总监 / 财务部 filled with names and times.
 The small layout helpers here are shared with 附表4 (form4.py)."""
 
-import io
 from decimal import Decimal
 
 from django.http import FileResponse
 from openpyxl import Workbook
 
-from crm_project.core.models import ExportLog
-from crm_project.core.paper_forms import LEFT, PaperForm, local_text
+from crm_project.core.paper_forms import LEFT, PaperForm, local_text, paper_form_response
 
 from ..models import SpecialFeeApplication, SpecialFeeStatus
 from ..models.common import FEN
@@ -136,9 +134,12 @@ def form3_workbook(application: SpecialFeeApplication) -> Workbook:
 
 def form3_response(application: SpecialFeeApplication, *, user) -> FileResponse:
     """The download, logged like every export."""
-    buffer = io.BytesIO()
-    form3_workbook(application).save(buffer)
-    buffer.seek(0)
-    ExportLog.objects.create(user=user, name="form3", query=f"application={application.pk}", row_count=1)
     filename = f"附表3-{application.customer.code}-{application.filed_on:%Y%m%d}-{application.pk}.xlsx"
-    return FileResponse(buffer, as_attachment=True, filename=filename)
+    return paper_form_response(
+        lambda: form3_workbook(application),
+        user=user,
+        name="form3",
+        query=f"application={application.pk}",
+        rows=1,
+        filename=filename,
+    )

@@ -5,7 +5,6 @@ Each contact person signs for their own amount separately and must not see anyon
 holds that one contact only. The signature cells are filled from the confirmation (personal
 link or signed paper), the payout, the manager's spot-check and finance's write-off."""
 
-import io
 import re
 from collections.abc import Iterable
 
@@ -13,8 +12,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from crm_project.core.models import ExportLog
-from crm_project.core.paper_forms import LEFT, PaperForm, local_text
+from crm_project.core.paper_forms import LEFT, PaperForm, local_text, paper_form_response
 
 from ..models import SignoffMethod, SignoffSheet
 from .form3 import YUAN, rmb_upper
@@ -99,8 +97,11 @@ def form4_workbook(sheets: Iterable[SignoffSheet]) -> Workbook:
 
 def form4_response(sheets: list[SignoffSheet], *, user, filename: str, query: str) -> FileResponse:
     """The download, logged like every export."""
-    buffer = io.BytesIO()
-    form4_workbook(sheets).save(buffer)
-    buffer.seek(0)
-    ExportLog.objects.create(user=user, name="form4", query=query, row_count=len(sheets))
-    return FileResponse(buffer, as_attachment=True, filename=f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")
+    return paper_form_response(
+        lambda: form4_workbook(sheets),
+        user=user,
+        name="form4",
+        query=query,
+        rows=len(sheets),
+        filename=f"{filename}-{timezone.localdate():%Y%m%d}.xlsx",
+    )
