@@ -1,8 +1,8 @@
 """The customer pages over HTTP: gunicorn in production settings, a session cookie, the network.
 
     .venv/bin/python bench/customers.py                  # load the data first (crm_bench)
-    .venv/bin/python bench/http.py                       # then time it over HTTP
-    .venv/bin/python bench/http.py --workers 2 --concurrency 8 --requests 40
+    .venv/bin/python bench/over_http.py                       # then time it over HTTP
+    .venv/bin/python bench/over_http.py --workers 2 --concurrency 8 --requests 40
 
 It serves the database bench/customers.py loaded with gunicorn (`--workers` sync workers, as
 the Procfile runs it) under DJANGO_ENV=production — DEBUG off, the hashed static files, the
