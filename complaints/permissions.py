@@ -3,7 +3,6 @@ them to show or hide buttons. Visibility itself is the access registry's (ORG-02
 function here assumes the caller already checked the complaint is visible to the user."""
 
 from crm_project.accounts.access import is_read_only
-from crm_project.accounts.models import Department
 from crm_project.accounts.roles import Role
 
 SALES_ROLES = (Role.SALES_REP, Role.SALES_CLERK, Role.SALES_MANAGER, Role.SALES_DIRECTOR)
@@ -14,15 +13,9 @@ def is_customer_service(user) -> bool:
 
 
 def heads_a_department(user) -> bool:
-    """Whether the user heads any department; read once per user object (the navigation asks
-    on every page)."""
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_complaints_heads_department", None)
-    if cached is None:
-        cached = Department.objects.filter(head=user).exists()
-        user._complaints_heads_department = cached
-    return cached
+    """Whether the user heads any department (the navigation asks on every page): the user's own
+    cached answer, shared with every other app that asks."""
+    return user.is_authenticated and user.heads_a_department
 
 
 def _rep_only(user) -> bool:
