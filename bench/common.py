@@ -21,6 +21,9 @@ def setup_django(database: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_project.settings")
     os.environ["DEBUG"] = "false"  # as in production: no query log, cached templates
     os.environ["CACHE_KEY_PREFIX"] = f"{database}-"
+    # Jobs a bench queues (a background export) go to a queue of their own: no worker of the
+    # development installation must take them to its database.
+    os.environ["REDIS_NAMESPACE"] = database
     sys.path.insert(0, str(ROOT))
     import django
 
