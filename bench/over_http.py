@@ -87,7 +87,8 @@ def sessions(env: dict[str, str]) -> tuple[dict[str, str], dict[str, int]]:
         user = User.objects.get(username=username)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        # The backend that logs users in (django-axes' comes first but only guards log-ins).
+        session[BACKEND_SESSION_KEY] = next(path for path in settings.AUTHENTICATION_BACKENDS if "axes" not in path)
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         cookies[who] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

@@ -8,7 +8,7 @@ from crm_project.core.filters import ColumnMultipleChoiceFilter
 from crm_project.core.pickers import use_filter_picker
 
 from .models import Customer, CustomerKind, CustomerSize, CustomerStatus, Grade, Industry, RegionScope
-from .selectors import new_customer_since, search_customers
+from .selectors import new_customer_since, overdue_visit_exists, search_customers
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -59,7 +59,7 @@ class CustomerFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         if value:
-            return queryset.filter(has_overdue_visit=True)
+            return queryset.filter(overdue_visit_exists())
         return queryset
 
     def filter_archived(self, queryset, name, value):

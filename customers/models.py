@@ -194,6 +194,15 @@ class Customer(models.Model):
                 fields=["owner", "name", "id"], name="customer_owner_name_idx", condition=Q(archived_at__isnull=True)
             ),
             GinIndex(search_characters(F("search_text")), name="customer_search_chars"),
+            # The list's hot shapes over the customers in use: counting a filter by grade and
+            # status from the index alone (the owner column answers the scope), and a whole
+            # department in name order, continued by keyset from (name, id).
+            models.Index(
+                fields=["grade", "status", "owner"],
+                name="customer_live_grade_idx",
+                condition=Q(archived_at__isnull=True),
+            ),
+            models.Index(fields=["name", "id"], name="customer_live_name_idx", condition=Q(archived_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -59,10 +59,25 @@ def product_list() -> QuerySet[Product]:
     return Product.objects.filter(active=True)
 
 
-def with_overdue_visit(queryset: QuerySet[Customer], today: date | None = None) -> QuerySet[Customer]:
+def overdue_visit_exists(today: date | None = None) -> Exists:
+    """The customer has a planned visit whose date has passed (CUS-09), as a condition."""
     today = today or timezone.localdate()
-    overdue = Visit.objects.filter(customer=OuterRef("pk"), status=VisitStatus.PLANNED, planned_date__lt=today)
-    return queryset.annotate(has_overdue_visit=Exists(overdue))
+    return Exists(Visit.objects.filter(customer=OuterRef("pk"), status=VisitStatus.PLANNED, planned_date__lt=today))
+
+
+def mark_overdue_visits(customers: list[Customer], today: date | None = None) -> list[Customer]:
+    """Set `has_overdue_visit` on a page of customers with one query over their visits. As an
+    annotation of the whole list, PostgreSQL would hash every overdue visit of the department
+    to mark the 25 rows shown."""
+    today = today or timezone.localdate()
+    overdue = set(
+        Visit.objects.filter(
+            customer__in=[customer.pk for customer in customers], status=VisitStatus.PLANNED, planned_date__lt=today
+        ).values_list("customer_id", flat=True)
+    )
+    for customer in customers:
+        customer.has_overdue_visit = customer.pk in overdue
+    return customers
 
 
 def new_customer_since(today: date | None = None) -> date:

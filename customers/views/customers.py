@@ -15,7 +15,7 @@ from ..filters import CustomerFilter
 from ..forms import CustomerForm
 from ..page_sections import page_context
 from ..permissions import can_archive_customer, can_bulk_regrade, can_create_customer, can_edit_customer
-from ..selectors import customer_visible_to, is_new_customer, with_overdue_visit
+from ..selectors import customer_visible_to, is_new_customer, mark_overdue_visits
 from ..services.customers import customer_archive, customer_create, customer_restore, customer_update
 
 
@@ -32,10 +32,11 @@ class CustomerListView(FilteredListView):
     default_sort = "name"
 
     def base_queryset(self):
-        return with_overdue_visit(customer_visible_to(self.request.user)).select_related("owner", "industry")
+        return customer_visible_to(self.request.user).select_related("owner", "industry")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["object_list"] = mark_overdue_visits(list(context["object_list"]))
         context["can_create"] = can_create_customer(self.request.user)
         context["can_bulk_regrade"] = can_bulk_regrade(self.request.user)
         return context
