@@ -115,29 +115,29 @@ def export_fail(*, job_id: int | None, problem) -> None:
 
 
 def _notify_done(job: ExportJob) -> None:
-    from crm_project.notifications.services import notify
-
-    notify(
-        recipient=job.user,
-        key=f"export-done-{job.pk}",
-        kind="export",
-        title=_("Your export is ready: %(rows)s rows"),
-        body=_("Download it from the export's page; only you can."),
-        params={"rows": job.processed_rows},
-        url=reverse("core:export_detail", args=[job.pk]),
-        email=False,
-    )
+    _tell(job, "done", _("Your export is ready: %(rows)s rows"), _("Download it from the export's page; only you can."))
 
 
 def _notify_failed(job: ExportJob) -> None:
+    _tell(
+        job,
+        "failed",
+        _("Your export could not be written"),
+        _("Try again, or narrow the filter. The administrators can see why in the export's record."),
+    )
+
+
+def _tell(job: ExportJob, outcome: str, title, body) -> None:
+    """The inbox message with the export's page (no e-mail: the user is at work in the CRM)."""
     from crm_project.notifications.services import notify
 
     notify(
         recipient=job.user,
-        key=f"export-failed-{job.pk}",
+        key=f"export-{outcome}-{job.pk}",
         kind="export",
-        title=_("Your export could not be written"),
-        body=_("Try again, or narrow the filter. The administrators can see why in the export's record."),
+        title=title,
+        body=body,
+        params={"rows": job.processed_rows},
         url=reverse("core:export_detail", args=[job.pk]),
         email=False,
     )

@@ -42,11 +42,6 @@ class Keyset:
     column: str
     descending: bool
 
-    @property
-    def ordering(self) -> list[str]:
-        prefix = "-" if self.descending else ""
-        return [f"{prefix}{self.column}", f"{prefix}pk"] if self.column != "pk" else [f"{prefix}pk"]
-
     def after(self, queryset: QuerySet, anchor_pk: int) -> QuerySet:
         """The rows that come after the row `anchor_pk` of `queryset` (404 when it has none)."""
         anchor = queryset.filter(pk=anchor_pk).values_list(self.column, flat=True).first()
