@@ -25,14 +25,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .exports import Export, write_xlsx
 from .models import ExportJob, ExportLog, ExportStatus
+from .paging import count_up_to
 
 log = logging.getLogger(__name__)
+
+_BROKER_DOWN = "the job queue could not be reached"
 
 
 def needs_background(queryset: QuerySet) -> bool:
     """More rows than a request should write (one bounded count)."""
-    limit = settings.EXPORT_BACKGROUND_ROWS
-    return queryset.order_by().values("pk")[: limit + 1].count() > limit
+    return count_up_to(queryset, settings.EXPORT_BACKGROUND_ROWS) > settings.EXPORT_BACKGROUND_ROWS
 
 
 def export_start(*, user, export: Export, path: str, query: str) -> ExportJob:
@@ -43,9 +45,6 @@ def export_start(*, user, export: Export, path: str, query: str) -> ExportJob:
     job = ExportJob.objects.create(user=user, name=export.name, path=path, query=query, filename=export.filename())
     enqueue_on_commit(export_run_job, job.pk, on_failure=lambda: export_fail(job_id=job.pk, problem=_BROKER_DOWN))
     return job
-
-
-_BROKER_DOWN = "the job queue could not be reached"
 
 
 def _list_view_for(job: ExportJob):

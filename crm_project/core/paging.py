@@ -20,6 +20,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 
+def count_up_to(queryset: QuerySet, limit: int) -> int:
+    """The rows of `queryset`, counted no further than `limit` + 1."""
+    return queryset.order_by().values("pk")[: limit + 1].count()
+
+
 class CappedPaginator(Paginator):
     cap = settings.LIST_COUNT_CAP
 
@@ -27,7 +32,7 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list)
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return count_up_to(self.object_list, self.cap)
 
     @property
     def capped(self) -> bool:
@@ -47,9 +52,9 @@ class Keyset:
         anchor = queryset.filter(pk=anchor_pk).values_list(self.column, flat=True).first()
         if anchor is None:
             raise Http404(_("The row this page continues from is not in the list any more."))
-        comparison = TupleLessThan if self.descending else TupleGreaterThan
         if self.column == "pk":
             return queryset.filter(pk__lt=anchor_pk) if self.descending else queryset.filter(pk__gt=anchor_pk)
+        comparison = TupleLessThan if self.descending else TupleGreaterThan
         return queryset.filter(comparison(Tuple(F(self.column), F("pk")), (anchor, anchor_pk)))
 
 
