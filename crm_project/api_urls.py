@@ -11,6 +11,7 @@ from crm_project.accounts.login_throttle import login_throttle
 from crm_project.accounts.tokens.api import TokenView
 from crm_project.notifications.api import NotificationViewSet
 from crm_project.surveys import api as surveys_api
+from crm_project.dashboard.api import DashboardView
 from crm_project.workdays.api import WorkdaysView
 from customers import api as customers_api
 from expenses import api as expenses_api
@@ -30,6 +31,7 @@ urlpatterns = [
     path("auth/token/", login_throttle(TokenView.as_view()), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("workdays/", WorkdaysView.as_view(), name="api-workdays"),
+    path("dashboard/", DashboardView.as_view(), name="api-dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("public/complaints/", PublicComplaintView.as_view(), name="api-public-complaint"),

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "tenants",
     # shared by customers and tenants, so after both (its demo data addresses them)
     "crm_project.surveys",
+    # figures of every app above (each registers its blocks), so last
+    "crm_project.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("surveys/", include("crm_project.surveys.urls")),
     path("suppliers/", include("suppliers.urls")),
     path("tenants/", include("tenants.urls")),
+    path("dashboard/", include("crm_project.dashboard.urls")),
     path("admin/login/", login_throttle(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crm_project.api_urls")),

@@ -122,7 +122,7 @@ def _cell(sheet, value: Any) -> Any:
     return value
 
 
-def _typed(sheet, value: Any, kind: str) -> Any:
+def typed_cell(sheet, value: Any, kind: str) -> Any:
     """A cell with the number format of its column's kind; anything else as _cell() makes it."""
     if kind and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         value, fmt = quantity_value(value) if kind == "quantity" else (value, MONEY_FORMAT)
@@ -155,7 +155,7 @@ def write_xlsx(export: Export, queryset: QuerySet, target, *, progress: Callable
     kinds = [column.kind for column in export.columns]
     count = 0
     for row in export.rows(queryset):
-        sheet.append([_typed(sheet, value, kind) for value, kind in zip(row, kinds, strict=False)])
+        sheet.append([typed_cell(sheet, value, kind) for value, kind in zip(row, kinds, strict=False)])
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)

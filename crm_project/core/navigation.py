@@ -51,6 +51,7 @@ class WorkPanel:
     context: Callable[[Any], dict] = field(default=lambda request: {})
     order: int = 100
     visible: Predicate = everyone
+    wide: bool = False  # the whole width of the page (management's dashboard)
 
 
 class Registry:
