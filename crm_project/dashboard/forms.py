@@ -16,8 +16,7 @@ class DashboardQueryForm(forms.Form):
     period = forms.CharField(
         label=_("Period"),
         required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"placeholder": "2026-09 / 2026-Q3 / 2026"}),
+        widget=forms.TextInput(attrs={"placeholder": "2026-09 / 2026-Q3 / 2026", "maxlength": 10}),
         help_text=_("A month (2026-09), a quarter (2026-Q3) or a year (2026)."),
     )
     department = forms.ModelChoiceField(
