@@ -28,4 +28,5 @@ def change(number) -> str:
         return _("same as the previous period (%(previous)s)") % {"previous": previous}
     sign = "▲ +" if difference > 0 else "▼ "
     amount = f"{difference:,.1f}".rstrip("0").rstrip(".") if isinstance(difference, float) else difference
-    return _("%(change)s against the previous period (%(previous)s)") % {"change": f"{sign}{amount}", "previous": previous}
+    message = _("%(change)s against the previous period (%(previous)s)")
+    return message % {"change": f"{sign}{amount}", "previous": previous}
