@@ -92,7 +92,9 @@ def people_and_standards(reps: int):
     return rep_ids, products
 
 
-def load(rep_ids: list[int], per_rep: int, products: list[int]) -> None:
+def load(rep_ids: list[int], per_rep: int, products: list[int], *, fresh: bool = True) -> None:
+    """Load the reps' customers, contacts and purchases; `fresh` empties the customer tables
+    first (bench/dashboard.py adds them beside bench/customers.py's instead)."""
     from django.db import connection
 
     from customers.models import Contact, Customer, Purchase
@@ -101,12 +103,14 @@ def load(rep_ids: list[int], per_rep: int, products: list[int]) -> None:
     reps = "ARRAY[" + ",".join(map(str, rep_ids)) + "]"
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE customers_customer, customers_historicalcustomer, customers_historicalcontact, "
-            "customers_historicalpurchase, expenses_statement, expenses_historicalstatement "
-            "RESTART IDENTITY CASCADE"
-        )
+        if fresh:
+            cursor.execute(
+                "TRUNCATE customers_customer, customers_historicalcustomer, customers_historicalcontact, "
+                "customers_historicalpurchase, expenses_statement, expenses_historicalstatement "
+                "RESTART IDENTITY CASCADE"
+            )
         cursor.execute("SELECT setseed(0.17)")
+        owned = f"owner_id = ANY({reps})"
         timed_step("customers", lambda: insert_select(cursor, Customer, {
             "code": "'F' || lpad(s.g::text, 7, '0')",
             "kind": "'organisation'", "name": "'压测客户' || s.g || '有限公司'", "grade": "'C'", "status": "'active'",
@@ -117,7 +121,7 @@ def load(rep_ids: list[int], per_rep: int, products: list[int]) -> None:
             "customer_id": "c.id", "name": "'联系人' || c.id || '-' || k", "role": "'purchaser'",
             "receives_fee": "true", "fee_share": "(ARRAY[50, 30, 20])[k]", "active": "true",
             "created_at": "now() + k * interval '1 second'",
-        }, "customers_customer c CROSS JOIN generate_series(1, 3) AS k"))  # fmt: skip
+        }, f"customers_customer c CROSS JOIN generate_series(1, 3) AS k WHERE c.{owned}"))  # fmt: skip
         price = "(ARRAY[120, 260, 480, 900])[1 + floor(random() * 4)::int]"
         timed_step("purchases (month)", lambda: insert_select(cursor, Purchase, {
             "customer_id": "p.id", "product_id": "p.product", "month": f"'{MONTH.isoformat()}'::date",
@@ -126,7 +130,8 @@ def load(rep_ids: list[int], per_rep: int, products: list[int]) -> None:
             "collected_amount": "CASE WHEN p.r < 0.8 THEN p.q * p.price ELSE round(p.q * p.price * 0.5, 2) END",
             "source": "'import'",
         }, f"(SELECT c.id, pr.product, 1 + floor(random() * 30)::int AS q, {price} AS price, random() AS r "
-           f"FROM customers_customer c CROSS JOIN unnest(ARRAY{products}) AS pr(product)) p"))  # fmt: skip
+           f"FROM customers_customer c CROSS JOIN unnest(ARRAY{products}) AS pr(product) "
+           f"WHERE c.{owned}) p"))  # fmt: skip
         timed_step("purchases (12 months)", lambda: insert_select(cursor, Purchase, {
             "customer_id": "p.id", "product_id": str(products[0]), "month": "p.month",
             "quantity": "p.q", "amount": "p.q * p.price", "returned_quantity": "0", "returned_amount": "0",
@@ -135,7 +140,7 @@ def load(rep_ids: list[int], per_rep: int, products: list[int]) -> None:
            f"random() AS r FROM customers_customer c CROSS JOIN generate_series("
            f"'{MONTH.isoformat()}'::date - interval '{EARLIER_MONTHS} months', "
            f"'{MONTH.isoformat()}'::date - interval '1 month', interval '1 month') AS m(month) "
-           f"WHERE random() < 0.1) p"))  # fmt: skip
+           f"WHERE c.{owned} AND random() < 0.1) p"))  # fmt: skip
         cursor.execute("VACUUM ANALYZE")
 
 
