@@ -1,8 +1,10 @@
-"""The complaints waiting for someone, on "My work" (DSH-02): customer service sees every open
-complaint, a department (its head and staff) those assigned to it, management (read-only) every
-open one as an overview; soonest target first. Imported from ComplaintsConfig.ready()."""
+"""The complaints waiting for someone, on "My work" (DSH-02, CMP-04): customer service sees every
+open complaint, a department (its head and staff) those assigned to it, management (read-only)
+every open one as an overview; by time left to the target still running (the first response,
+then the solution), overdue ones first. Imported from ComplaintsConfig.ready()."""
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.access import sees_everything
@@ -11,21 +13,26 @@ from crm_project.core.navigation import WorkPanel, panels
 
 from .models import ComplaintStatus
 from .permissions import heads_a_department, is_customer_service
-from .selectors import complaint_visible_to, with_flags
+from .selectors import complaint_visible_to, with_flags, with_time_left
 
 SHOWN = 8
 
 
 def open_complaints(request) -> dict:
-    user = request.user
-    queryset = with_flags(complaint_visible_to(user)).exclude(status=ComplaintStatus.CLOSED)
+    user, now = request.user, timezone.now()
+    queryset = with_time_left(with_flags(complaint_visible_to(user), now)).exclude(status=ComplaintStatus.CLOSED)
     if not (is_customer_service(user) or sees_everything(user)):
         mine = Q(department__head=user)
         if user.department_id:
             mine |= Q(department_id=user.department_id)
         queryset = queryset.filter(mine)
-    rows = list(queryset.select_related("customer", "department").order_by("solution_due_at", "pk")[: SHOWN + 1])
-    return {"rows": rows[:SHOWN], "more": len(rows) > SHOWN}
+    ordered = queryset.select_related("customer", "department").order_by(
+        F("next_due_at").asc(nulls_last=True), "solution_due_at", "pk"
+    )
+    rows = list(ordered[: SHOWN + 1])
+    for complaint in rows:
+        complaint.time_left = complaint.next_due_at - now if complaint.next_due_at else None
+    return {"rows": rows[:SHOWN], "more": len(rows) > SHOWN, "now": now}
 
 
 def _panel_visible(user) -> bool:

@@ -4,7 +4,20 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from crm_project.accounts.access import visible_to
@@ -77,3 +90,19 @@ def service_standard_for(severity: str) -> ServiceStandard:
         # Never without targets: the policy's defaults (CMP-04) if an admin removed the row.
         standard = ServiceStandard(severity=severity, response_hours=24, solution_days=1 if severity == "urgent" else 5)
     return standard
+
+
+def with_time_left(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """Annotate `next_due_at`: the target still running (CMP-04) — the first response while it
+    is not given, the solution until one is proposed; None once neither runs (the customer is
+    being informed or the complaint waits to be closed). Order by it for "time left"."""
+    awaiting = Q(status__in=AWAITING_SOLUTION)
+    return queryset.annotate(
+        next_due_at=Case(
+            When(awaiting & Q(responded_at__isnull=True), then=Least("response_due_at", "solution_due_at")),
+            When(awaiting, then=F("solution_due_at")),
+            When(Q(responded_at__isnull=True) & ~Q(status=ComplaintStatus.CLOSED), then=F("response_due_at")),
+            default=Value(None),
+            output_field=DateTimeField(),
+        )
+    )

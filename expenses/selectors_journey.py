@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm_project.workdays.calendar import end_of_working_day, next_month, start_of_working_day, working_days_in_month
 
-from .models import Advance, FeeSettings, SignoffSheet, Statement
+from .models import Advance, FeeSettings, SignoffSheet, Statement, StatementLine, StatementStatus
 from .models.common import ZERO
 from .permissions import is_finance
 from .services.advances import DRAWN_STATUSES
@@ -193,3 +193,23 @@ def statement_journey(statement: Statement, *, user, now: datetime | None = None
             )
         )
     return steps
+
+
+def rep_work_open(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """The valid statements, not written off, with something to pay out whose rep still has
+    work on them (EXP-11): no sign-off sheet yet, or a sheet not paid out or not handed to
+    finance — as the payout reminders count it (`open_payout_work`), in one query."""
+    payable = StatementLine.objects.filter(statement=OuterRef("pk"), blocked=False, payable__gt=0)
+    return (
+        statements.filter(status=StatementStatus.VALID, written_off_at__isnull=True)
+        .filter(Exists(payable))
+        .annotate(
+            sheet_count=Count("signoff_sheets"),
+            rep_open=Count(
+                "signoff_sheets",
+                filter=Q(signoff_sheets__paid_at__isnull=True)
+                | Q(signoff_sheets__submitted_to_finance_at__isnull=True),
+            ),
+        )
+        .filter(Q(sheet_count=0) | Q(rep_open__gt=0))
+    )
