@@ -10,6 +10,7 @@ class ExpensesConfig(AppConfig):
         from . import (  # noqa: F401
             access_rules,
             access_rules_budgets,
+            dashboard,
             my_work,
             my_work_expenses,
             navigation,
