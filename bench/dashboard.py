@@ -124,21 +124,21 @@ def load_complaints(cursor, count: int) -> int:
 
     return insert_select(cursor, Complaint, {
         "reference": "'TS' || lpad(s.g::text, 8, '0')",
-        "channel": "(ARRAY['hotline', 'email', 'web', 'visit'])[1 + s.g % 4]",
-        "status": "CASE WHEN s.g % 5 = 0 THEN 'investigating' ELSE 'closed' END",
+        "channel": "(ARRAY['hotline', 'email', 'web', 'visit'])[1 + mod(s.g, 4)]",
+        "status": "CASE WHEN mod(s.g, 5) = 0 THEN 'investigating' ELSE 'closed' END",
         "customer_id": "(SELECT min(id) FROM customers_customer) + s.g * 3",
         "complainant_name": "'投诉人' || s.g",
         "text": "'压测投诉'",
-        "category": "(ARRAY['quality', 'delivery', 'attitude', 'billing', 'other'])[1 + s.g % 5]",
-        "severity": "CASE WHEN s.g % 9 = 0 THEN 'urgent' ELSE 'normal' END",
+        "category": "(ARRAY['quality', 'delivery', 'attitude', 'billing', 'other'])[1 + mod(s.g, 5)]",
+        "severity": "CASE WHEN mod(s.g, 9) = 0 THEN 'urgent' ELSE 'normal' END",
         "department_id": "(SELECT id FROM accounts_department WHERE code = 'service')",
         "received_at": "s.at",
         "response_due_at": "s.at + interval '4 hours'",
         "solution_due_at": "s.at + interval '5 days'",
         "responded_at": "s.at + interval '2 hours'",
-        "closed_at": "CASE WHEN s.g % 5 = 0 THEN NULL ELSE s.at + (1 + s.g % 9) * interval '1 day' END",
-        "root_cause": "CASE WHEN s.g % 5 = 0 THEN '' ELSE '原因' END",
-        "preventive_action": "CASE WHEN s.g % 5 = 0 THEN '' ELSE '措施' END",
+        "closed_at": "CASE WHEN mod(s.g, 5) = 0 THEN NULL ELSE s.at + (1 + mod(s.g, 9)) * interval '1 day' END",
+        "root_cause": "CASE WHEN mod(s.g, 5) = 0 THEN '' ELSE '原因' END",
+        "preventive_action": "CASE WHEN mod(s.g, 5) = 0 THEN '' ELSE '措施' END",
     }, f"(SELECT g, timestamptz '2027-01-01 00:00+08' - (g * interval '{round(730 * 86400 / count)} seconds') AS at "
        f"FROM generate_series(1, {count}) AS g) AS s")  # fmt: skip
 

@@ -7,10 +7,11 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        # Access rules, navigation, "My work" panels, role permissions, schedules and the
-        # customer-page hooks of complaints (CMP-01 … CMP-05).
+        # Access rules, navigation, "My work" panels, the dashboard block, role permissions,
+        # schedules and the customer-page hooks of complaints (CMP-01 … CMP-05).
         from . import (  # noqa: F401
             access_rules,
+            dashboard,
             my_work,
             navigation,
             permissions_setup,

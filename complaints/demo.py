@@ -1,7 +1,8 @@
 """Demo complaints (CMP-01 … CMP-05): one in every state, one reopened, one overdue and
-escalated, one from the public form not yet matched, and closed ones over past months with
-root causes and a repeat, so the report has something to show. Idempotent: each demo
-complaint is recognised by its text."""
+escalated, one from the public form not yet matched, closed ones over past months with root
+causes and a repeat, so the report has something to show, and one received and closed this
+month, for the dashboard's time to close. Idempotent: each demo complaint is recognised by its
+text."""
 
 from datetime import timedelta
 
@@ -42,6 +43,10 @@ STORIES = [
     ("维修后同样问题仍未解决，客户不满意。", 7, "quality", "normal", 30, "reopened",
      (2, "维修未更换故障部件", "维修后增加复测")),
     ("投诉三周无人跟进，请尽快处理。", 8, "attitude", "urgent", 12, "overdue", None),
+    # Received and closed within this month (days ago: None), so the dashboard's month has a
+    # time to close (DSH-01).
+    ("发货单与实物数量不符，少发两箱。", 5, "delivery", "normal", None, "closed",
+     (4, "仓库拣货未复核", "出库前增加扫码复核")),
 ]  # fmt: skip
 
 ORDER = ["received", "assigned", "investigating", "solution_proposed", "customer_informed", "closed"]
@@ -65,14 +70,14 @@ def _quality_head() -> User:
     return user
 
 
-def _backdate(complaint: Complaint, received_at, step_hours: int = 20) -> None:
+def _backdate(complaint: Complaint, received_at, step_hours: float = 20) -> None:
     """Spread the demo steps over the days after it was received."""
     events = list(ComplaintEvent.objects.filter(complaint=complaint).order_by("pk"))
     for index, event in enumerate(events):
         ComplaintEvent.objects.filter(pk=event.pk).update(at=received_at + timedelta(hours=step_hours * index))
     updates = {}
     if complaint.responded_at:
-        updates["responded_at"] = received_at + timedelta(hours=2)
+        updates["responded_at"] = received_at + timedelta(hours=min(2, step_hours))
     if complaint.solution_proposed_at:
         updates["solution_proposed_at"] = received_at + timedelta(hours=step_hours * 3)
     if complaint.closed_at:
@@ -99,7 +104,13 @@ def seed(stdout=None) -> None:
             continue
         customer = customers[index]
         contact = customer.contacts.filter(active=True).first()
-        received_at = now - timedelta(days=days_ago, hours=1)
+        step_hours = 20
+        if days_ago is None:
+            this_month = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            received_at = max(this_month, now - timedelta(days=2))
+            step_hours = (now - received_at).total_seconds() / 3600 / 6
+        else:
+            received_at = now - timedelta(days=days_ago, hours=1)
         complaint = complaint_log(
             actor=service,
             channel="hotline" if index % 2 == 0 else "email",
@@ -131,7 +142,7 @@ def seed(stdout=None) -> None:
                 complaint = complaint_close(actor=service, complaint=complaint, satisfaction=satisfaction,
                                             root_cause=cause, preventive_action=action)  # fmt: skip
         complaint.refresh_from_db()
-        _backdate(complaint, received_at)
+        _backdate(complaint, received_at, step_hours)
         if upto == "reopened":
             complaint_reopen(actor=service, complaint=complaint, reason="客户表示问题再次出现，不满意。")
     if not Complaint.objects.filter(text=PUBLIC_TEXT).exists():

@@ -114,6 +114,11 @@ class Complaint(models.Model):
             models.Index(fields=["status", "response_due_at"], name="complaint_response_due_idx"),
             models.Index(fields=["status", "solution_due_at"], name="complaint_solution_due_idx"),
             models.Index(fields=["customer", "category", "received_at"], name="complaint_repeat_idx"),
+            # The dashboard's complaints received and closed in a period and open now (DSH-01);
+            # the first also serves the list's default order (newest first).
+            models.Index(fields=["received_at", "id"], name="complaint_received_idx"),
+            models.Index(fields=["closed_at"], name="complaint_closed_idx", condition=Q(closed_at__isnull=False)),
+            models.Index(fields=["solution_due_at", "id"], name="complaint_open_idx", condition=~Q(status="closed")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,5 +10,6 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
-        # Access rules, navigation, "My work", schedules, the admin and the customer-page timeline.
-        from . import access_rules, admin, my_work, navigation, schedules, timeline  # noqa: F401
+        # Access rules, navigation, "My work", the dashboard, schedules, the admin and the
+        # customer-page timeline.
+        from . import access_rules, admin, dashboard, my_work, navigation, schedules, timeline  # noqa: F401

@@ -128,6 +128,12 @@ class Recipient(models.Model):
         verbose_name = _("survey recipient")
         verbose_name_plural = _("survey recipients")
         ordering = ["round", "name"]
+        indexes = [
+            # The dashboard's responses in a period (DSH-01).
+            models.Index(
+                fields=["responded_at"], name="recipient_responded_idx", condition=Q(responded_at__isnull=False)
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "contact"], condition=Q(contact__isnull=False), name="one_link_per_contact_and_round"
