@@ -7,4 +7,4 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from . import access_rules, my_work, navigation, permissions_setup, pickers, schedules  # noqa: F401
+        from . import access_rules, dashboard, my_work, navigation, permissions_setup, pickers, schedules  # noqa: F401

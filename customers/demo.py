@@ -3,7 +3,7 @@ grade, status and industry, with contacts, interactions, visits and six months o
 Deterministic (a fixed random seed) and idempotent (keyed on customer codes)."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -174,6 +174,31 @@ def seed(stdout=None) -> None:
             generated=True,
         )
     customer_refresh_search_text(customer_ids=Customer.objects.values_list("pk", flat=True))
+    _date_the_book(today)
     demo_loyalty.seed(stdout=stdout)
     if stdout:
         stdout.write(f"  {len(industries)} industries, {len(products)} products, {created} new customers")
+
+
+# The demo's churned customers (every 20th, from the 11th): two turned churned this month, one
+# last month, so the dashboard's churn (DSH-01) has something to show and compare.
+CHURNED_THIS_MONTH = ("DEMO0011", "DEMO0031")
+CHURNED_LAST_MONTH = ("DEMO0051",)
+
+
+def _date_the_book(today: date) -> None:
+    """Dates relative to today for the dashboard (DSH-01): the customers entered over the past
+    year and more (a few this month and last), not all at the moment of seeding, and when the
+    churned ones turned churned. Run again the same day, nothing changes; on a later day a
+    customer keeps the earlier of its entry dates and the churn moves to the new months.
+    churned_at written alone passes the trigger that keeps it (migration 0009); a customer
+    someone has since taken out of churned is left alone."""
+    now = timezone.now()
+    for index in range(len(NAMES)):
+        entered = now - timedelta(days=3 + index * 11)
+        Customer.objects.filter(code=f"DEMO{index + 1:04d}", created_at__gt=entered).update(created_at=entered)
+    month_start = timezone.make_aware(datetime.combine(today.replace(day=1), time.min))
+    last_month = timezone.make_aware(datetime.combine(add_months(today.replace(day=1), -1), time(10)))
+    churned = Customer.objects.filter(status=CustomerStatus.CHURNED)
+    churned.filter(code__in=CHURNED_THIS_MONTH).update(churned_at=max(month_start, now - timedelta(days=1)))
+    churned.filter(code__in=CHURNED_LAST_MONTH).update(churned_at=last_month + timedelta(days=9))

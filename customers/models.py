@@ -174,9 +174,13 @@ class Customer(models.Model):
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Kept by the database (trigger of migration 0009, whoever writes): when the customer turned
+    # churned — set as the status becomes churned, kept while it stays so, cleared when it
+    # leaves. The dashboard's churn (DSH-01) counts a period's churned customers from it.
+    churned_at = models.DateTimeField(_("churned at"), null=True, blank=True, editable=False)
     # Name, code, phones and the contacts' names and phones, for one indexed text search.
     search_text = models.TextField(editable=False, blank=True, default="")
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "churned_at"])
 
     class Meta:
         verbose_name = _("customer 客户")
@@ -203,6 +207,13 @@ class Customer(models.Model):
                 condition=Q(archived_at__isnull=True),
             ),
             models.Index(fields=["name", "id"], name="customer_live_name_idx", condition=Q(archived_at__isnull=True)),
+            # The dashboard's churn (DSH-01): the customers turned churned in a period, by owner.
+            models.Index(fields=["churned_at", "owner"], name="customer_churned_idx", condition=Q(status="churned")),
+            # The department's customers as a join of the records hanging off them (a month's
+            # visits on the dashboard, DSH-01), read from the index alone.
+            models.Index(fields=["owner", "id"], name="customer_owner_pk_idx"),
+            # The few archived customers (whose planned visits are not overdue, CUS-09).
+            models.Index(fields=["id"], name="customer_archived_idx", condition=Q(archived_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -279,6 +290,8 @@ class GradeChange(models.Model):
         verbose_name = _("grade change 等级变更")
         verbose_name_plural = _("grade changes")
         ordering = ["-changed_at", "-pk"]
+        # The dashboard (DSH-01): a period's changes, and the grades as they were at its end.
+        indexes = [models.Index(fields=["changed_at", "customer"], name="gradechange_changed_idx")]
 
     def __str__(self) -> str:
         return f"{self.customer}: {self.from_grade} → {self.to_grade}"
@@ -495,6 +508,9 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["status", "planned_date"], name="visit_status_date_idx"),
             models.Index(fields=["customer", "status"], name="visit_customer_status_idx"),
+            # The dashboard's visit completion (DSH-01): a period's visits by visitor and status,
+            # from the index alone (the customer column joins the scope).
+            models.Index(fields=["planned_date", "owner", "status", "customer"], name="visit_planned_owner_idx"),
         ]
         constraints = [
             models.CheckConstraint(
