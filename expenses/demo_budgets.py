@@ -17,6 +17,7 @@ from crm_project.accounts.models import Department, User
 from crm_project.core.errors import DomainError
 from crm_project.workdays.calendar import add_working_days
 
+from .categories import ensure_categories
 from .models import Budget, ExpenseApplication, ExpenseCategory, ExpenseSettings
 from .services.applications import (
     application_approve,
@@ -45,6 +46,7 @@ PNG = (
 
 def _budgets(year: int, finance: User, gm: User) -> int:
     made = 0
+    ensure_categories(ExpenseCategory)  # seeded by a migration, but a database may have lost them
     categories = {category.code: category for category in ExpenseCategory.objects.all()}
     for code, lines in BUDGETS.items():
         department = Department.objects.filter(code=code).first()
