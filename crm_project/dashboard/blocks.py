@@ -69,6 +69,7 @@ class Number:
     url: str = ""
     unit: str = ""  # "%", "¥", "h", "d" … shown after the value
     key: str = ""  # an id for the page and its tests
+    compared_with: str = ""  # what `previous` is, when not the previous period ("the round before")
 
     @property
     def change(self) -> float | None:

@@ -34,6 +34,7 @@ AUDIENCE_LABELS = {
     SurveyAudience.CUSTOMERS: _("Customers"),
     SurveyAudience.TENANTS: _("Tenants"),
 }
+ROUND_BEFORE = _("the round before")
 
 
 def audiences_for(user) -> list[str]:
@@ -177,6 +178,7 @@ def satisfaction_present(figures: dict, scope: Scope) -> Presentation:
                 previous=data["before_average"],
                 url=latest_url,
                 key=f"{audience}-average",
+                compared_with=ROUND_BEFORE,
             ),
             Number(
                 _("%(audience)s: responses in the period") % {"audience": label},
@@ -192,6 +194,7 @@ def satisfaction_present(figures: dict, scope: Scope) -> Presentation:
                 url=latest_url,
                 unit="%",
                 key=f"{audience}-rate",
+                compared_with=ROUND_BEFORE,
             ),
         ]
         presentation.numbers += numbers

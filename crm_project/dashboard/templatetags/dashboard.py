@@ -21,12 +21,19 @@ def figure(value, unit: str = "") -> str:
 def change(number) -> str:
     """The change against the previous period, in words and with a sign (never by colour alone)."""
     difference = number.change
-    previous = figure(number.previous, number.unit)
+    values = {"previous": figure(number.previous, number.unit), "what": number.compared_with}
     if difference is None:
-        return _("previous period: %(previous)s") % {"previous": previous}
+        message = _("%(what)s: %(previous)s") if number.compared_with else _("previous period: %(previous)s")
+        return message % values
     if difference == 0:
-        return _("same as the previous period (%(previous)s)") % {"previous": previous}
+        message = (
+            _("same as %(what)s (%(previous)s)")
+            if number.compared_with
+            else _("same as the previous period (%(previous)s)")
+        )
+        return message % values
     sign = "▲ +" if difference > 0 else "▼ "
-    amount = f"{difference:,.1f}".rstrip("0").rstrip(".") if isinstance(difference, float) else difference
-    message = _("%(change)s against the previous period (%(previous)s)")
-    return message % {"change": f"{sign}{amount}", "previous": previous}
+    values["change"] = sign + f"{difference:,.2f}".rstrip("0").rstrip(".")
+    if number.compared_with:
+        return _("%(change)s against %(what)s (%(previous)s)") % values
+    return _("%(change)s against the previous period (%(previous)s)") % values
