@@ -469,13 +469,20 @@ def _fee_tables(figures: dict) -> list[Table]:
     tables = [
         Table(
             _("Rapport fees by month"),
-            [_("Month"), _("Statements"), _("Payable"), _("Of which valid"), _("Budget share"), _("% of budget share")],
+            [
+                _("Month"),
+                _("Statements"),
+                _("Payable"),
+                _("Of which valid"),
+                _("Budget share"),
+                _("Share of the budget share (%)"),
+            ],
             months,
             ["", "quantity", "money", "money", "money", ""],
         ),
         Table(
             _("Rapport fees by product"),
-            [_("Code"), _("Product"), _("Fee"), _("Payable"), _("% of payable")],
+            [_("Code"), _("Product"), _("Fee"), _("Payable"), _("Share of payable (%)")],
             products,
             ["", "", "money", "money", ""],
         ),
