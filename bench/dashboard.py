@@ -99,7 +99,7 @@ def move_through_the_review(cursor) -> None:
     cursor.execute(
         """
         WITH numbered AS (
-            SELECT s.id, row_number() OVER (ORDER BY s.rep_id) % 10 AS n
+            SELECT s.id, mod(row_number() OVER (ORDER BY s.rep_id), 10) AS n
             FROM expenses_statement s WHERE s.month = %s
         )
         UPDATE expenses_statement s SET

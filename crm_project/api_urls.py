@@ -9,9 +9,9 @@ from complaints.api.public import PublicComplaintView
 from crm_project.accounts.api import MeView
 from crm_project.accounts.login_throttle import login_throttle
 from crm_project.accounts.tokens.api import TokenView
+from crm_project.dashboard.api import DashboardView
 from crm_project.notifications.api import NotificationViewSet
 from crm_project.surveys import api as surveys_api
-from crm_project.dashboard.api import DashboardView
 from crm_project.workdays.api import WorkdaysView
 from customers import api as customers_api
 from expenses import api as expenses_api
