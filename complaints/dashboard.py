@@ -15,7 +15,19 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from crm_project.dashboard.blocks import Chart, DashboardBlock, Number, Presentation, Scope, Series, Table, blocks
+from crm_project.dashboard.blocks import (
+    Chart,
+    DashboardBlock,
+    Number,
+    Presentation,
+    Scope,
+    Series,
+    Table,
+    blocks,
+    comparison_table,
+    days_of,
+    list_url,
+)
 from crm_project.dashboard.periods import Period
 
 from .models import Complaint, ComplaintCategory, ComplaintStatus
@@ -114,21 +126,15 @@ def complaint_figures(scope: Scope) -> dict:
 
 
 def _list_url(scope: Scope, **params) -> str:
-    if scope.department is not None:
-        params["department"] = scope.department.pk
-    return f"{reverse('complaints:complaint_list')}?{urlencode(params, doseq=True)}"
+    return list_url("complaints:complaint_list", department=scope.department and scope.department.pk, **params)
 
 
 def _received(period: Period) -> dict:
-    return {"received_from": period.start.isoformat(), "received_to": (period.end - timedelta(days=1)).isoformat()}
+    return days_of(period, "received")
 
 
 def _closed(period: Period) -> dict:
-    return {
-        "status": ComplaintStatus.CLOSED,
-        "closed_from": period.start.isoformat(),
-        "closed_to": (period.end - timedelta(days=1)).isoformat(),
-    }
+    return {"status": ComplaintStatus.CLOSED, **days_of(period, "closed")}
 
 
 def report_url(period: Period) -> str:
@@ -145,17 +151,6 @@ CATEGORY_COLUMNS = [
     (_("Average days to close"), "average_days", False),
     (_("Average days to close, previous period"), "average_days", True),
 ]
-
-
-def _category_table(categories: list[str], rows: list[dict]) -> Table:
-    return Table(
-        title=str(_("By category")),
-        headers=[str(_("Category")), *(str(header) for header, _key, _before in CATEGORY_COLUMNS)],
-        rows=[
-            [label, *((row["previous"] if before else row)[key] for _header, key, before in CATEGORY_COLUMNS)]
-            for label, row in zip(categories, rows, strict=True)
-        ],
-    )
 
 
 def _label(category: str) -> str:
@@ -207,7 +202,7 @@ def complaint_present(figures: dict, scope: Scope) -> Presentation:
             headers=[str(_("Figure")), str(_("This period")), str(_("Previous period"))],
             rows=[[str(number.label), number.value, number.previous] for number in numbers],
         ),
-        _category_table(categories, rows),
+        comparison_table(_("By category"), _("Category"), categories, rows, CATEGORY_COLUMNS),
     ]
     return Presentation(
         numbers=numbers,

@@ -9,13 +9,11 @@ of the churned (`customer_churned_idx`), the visits' (planned date, visitor, sta
 index joined to the department's customers by `customer_owner_pk_idx` (migration 0009).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import reduce
 from operator import or_
-from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +21,18 @@ from crm_project.accounts.models import User
 from crm_project.accounts.pickers import department_reps
 from crm_project.accounts.roles import Role
 from crm_project.core.navigation import roles
-from crm_project.dashboard.blocks import Chart, DashboardBlock, Number, Presentation, Series, Table, blocks, share
+from crm_project.dashboard.blocks import (
+    Chart,
+    DashboardBlock,
+    Number,
+    Presentation,
+    Series,
+    Table,
+    blocks,
+    days_of,
+    list_url,
+    share,
+)
 
 from .models import Customer, CustomerStatus, Grade, GradeChange, Visit, VisitStatus
 from .permissions import SALES_ROLES
@@ -78,13 +87,8 @@ def _name(row: dict, prefix: str = "") -> str:
     return f"{row[prefix + 'last_name']}{row[prefix + 'first_name']}".strip() or row[prefix + "username"]
 
 
-def _url(name: str, **params) -> str:
-    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
-
-
 def _customer_list(**params) -> str:
-    return _url("customers:customer_list", **params)
+    return list_url("customers:customer_list", **params)
 
 
 def _filterable_owners(scope, rows: list[dict]) -> set[int]:
@@ -448,10 +452,7 @@ def visit_figures(scope) -> dict:
 
 
 def _visit_list(scope, **params) -> str:
-    last_day = scope.period.end - timedelta(days=1)
-    return _url(
-        "customers:visit_list", planned_from=scope.period.start.isoformat(), planned_to=last_day.isoformat(), **params
-    )
+    return list_url("customers:visit_list", **days_of(scope.period, "planned"), **params)
 
 
 def visit_present(figures: dict, scope) -> Presentation:

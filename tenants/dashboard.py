@@ -11,13 +11,23 @@ queries. Imported from TenantsConfig.ready().
 from datetime import timedelta
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from crm_project.dashboard.blocks import Chart, DashboardBlock, Number, Presentation, Scope, Series, Table, blocks
+from crm_project.dashboard.blocks import (
+    Chart,
+    DashboardBlock,
+    Number,
+    Presentation,
+    Scope,
+    Series,
+    Table,
+    blocks,
+    comparison_table,
+    days_of,
+    list_url,
+)
 from crm_project.dashboard.periods import Period
 
 from .access_rules import sees_whole_desk
@@ -118,13 +128,11 @@ def request_figures(scope: Scope) -> dict:
 
 
 def _list_url(scope: Scope, **params) -> str:
-    if scope.department is not None:
-        params["department"] = scope.department.pk
-    return f"{reverse('tenants:request_list')}?{urlencode(params, doseq=True)}"
+    return list_url("tenants:request_list", department=scope.department and scope.department.pk, **params)
 
 
 def _logged(period: Period) -> dict:
-    return {"logged_from": period.start.isoformat(), "logged_to": (period.end - timedelta(days=1)).isoformat()}
+    return days_of(period, "logged")
 
 
 # The sheet by category: (header, figure, of the previous period or not).
@@ -138,17 +146,6 @@ CATEGORY_COLUMNS = [
     (_("Average hours to resolve"), "average_hours", False),
     (_("Average hours to resolve, previous period"), "average_hours", True),
 ]
-
-
-def _category_table(categories: list[str], rows: list[dict]) -> Table:
-    return Table(
-        title=str(_("By category")),
-        headers=[str(_("Category")), *(str(header) for header, _key, _before in CATEGORY_COLUMNS)],
-        rows=[
-            [label, *((row["previous"] if before else row)[key] for _header, key, before in CATEGORY_COLUMNS)]
-            for label, row in zip(categories, rows, strict=True)
-        ],
-    )
 
 
 def _label(category: str) -> str:
@@ -205,7 +202,7 @@ def request_present(figures: dict, scope: Scope) -> Presentation:
             headers=[str(_("Figure")), str(_("This period")), str(_("Previous period"))],
             rows=[[str(number.label), number.value, number.previous] for number in numbers],
         ),
-        _category_table(categories, rows),
+        comparison_table(_("By category"), _("Category"), categories, rows, CATEGORY_COLUMNS),
     ]
     return Presentation(
         numbers=numbers,

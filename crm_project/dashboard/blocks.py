@@ -15,10 +15,13 @@ An app registers a `DashboardBlock` in its AppConfig.ready() (`<app>/dashboard.p
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from crm_project.accounts.access import department_members, visible_to
 from crm_project.core.navigation import Predicate, Registry
@@ -36,6 +39,18 @@ def money(value) -> str:
 def share(part, whole) -> float | None:
     """part / whole as a percentage with one decimal; None when there is no whole."""
     return round(100 * float(part) / float(whole), 1) if whole else None
+
+
+def list_url(url_name: str, **params) -> str:
+    """The address of a list with its filter parameters (empty ones left out; a list value
+    repeats its parameter)."""
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")}, doseq=True)
+    return f"{reverse(url_name)}?{query}" if query else reverse(url_name)
+
+
+def days_of(period: Period, prefix: str) -> dict:
+    """A list's date-range parameters for the period's days: `<prefix>_from`, `<prefix>_to`."""
+    return {f"{prefix}_from": period.start.isoformat(), f"{prefix}_to": (period.end - timedelta(days=1)).isoformat()}
 
 
 @dataclass(frozen=True)
@@ -117,6 +132,19 @@ class Table:
     headers: list[str]
     rows: list[list]
     kinds: list[str] = field(default_factory=list)  # "money" / "quantity" per column
+
+
+def comparison_table(title: str, first_header: str, labels: list, rows: list[dict], columns: list) -> Table:
+    """A sheet with one row per label; `columns` are (header, key, of the previous period?)
+    read from each row, or from its "previous" dict."""
+    return Table(
+        title=str(title),
+        headers=[str(first_header), *(str(header) for header, _key, _before in columns)],
+        rows=[
+            [label, *((row["previous"] if before else row)[key] for _header, key, before in columns)]
+            for label, row in zip(labels, rows, strict=True)
+        ],
+    )
 
 
 @dataclass

@@ -2,9 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.utils.translation import get_language
 
 from crm_project.accounts.roles import Role
@@ -23,11 +21,6 @@ review_viewers = roles(*SIGNERS, Role.FINANCE)
 def reads_statements(user) -> bool:
     """Whether the user is on EXP-13's list at all (a rep their own, the signers, finance)."""
     return user.is_superuser or user.has_role(Role.SALES_REP, *SIGNERS, Role.FINANCE)
-
-
-def url(name: str, **params) -> str:
-    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
 def month_code(month: date) -> str:

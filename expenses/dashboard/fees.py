@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.pickers import fee_reps
-from crm_project.dashboard.blocks import Chart, Number, Presentation, Series, Table, money
+from crm_project.dashboard.blocks import Chart, Number, Presentation, Series, Table, list_url, money
 from crm_project.dashboard.blocks import share as percent
 from customers.models import Product
 
@@ -23,7 +23,7 @@ from ..models import Budget, BudgetStatus, ExpenseCategory, LedgerAccount, State
 from ..models.common import ZERO
 from ..selectors_budgets import may_open_budgets, monthly_spend
 from ..services.budgets import with_figures
-from .common import decimal, department_name, month_code, own_only, person_name, reads_statements, url
+from .common import decimal, department_name, month_code, own_only, person_name, reads_statements
 
 Status = StatementStatus
 # The fees of a month are those the reps have handed in: submitted, in review or valid. A
@@ -266,7 +266,7 @@ def _budget_url(scope, budget: dict) -> str:
         return ""
     if len(budget["lines"]) == 1:
         return reverse("expenses:budget_detail", args=[budget["lines"][0]["id"]])
-    return url(
+    return list_url(
         "expenses:budget_list",
         year=budget["year"],
         category=budget["lines"][0]["category_id"],
@@ -279,7 +279,7 @@ def _fee_rep_links(scope, rows: list[dict], month: str | None) -> dict[int, str]
     viewer may see); a rep it refused would quietly list everyone."""
     ids = [row["rep_id"] for row in rows]
     accepted = set(fee_reps(scope.user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-    return {rep: url("expenses:statement_list", rep=rep, month=month) for rep in accepted}
+    return {rep: list_url("expenses:statement_list", rep=rep, month=month) for rep in accepted}
 
 
 def _budget_numbers(scope, figures: dict, budget_url: str) -> list[Number]:
@@ -329,14 +329,14 @@ def fee_present(figures: dict, scope) -> Presentation:
         return budget_only_present(figures, scope)
     month = _one_month(scope.period)
     before = figures["previous"]
-    statements_url = url("expenses:statement_list", month=month)
+    statements_url = list_url("expenses:statement_list", month=month)
     numbers = [
         Number(_("Rapport fees payable"), figures["payable"], before["payable"], statements_url, "¥", key="payable"),
         Number(
             _("Of which on valid statements"),
             figures["valid"],
             before["valid"],
-            url("expenses:statement_list", month=month, status=Status.VALID),
+            list_url("expenses:statement_list", month=month, status=Status.VALID),
             "¥",
             key="valid",
         ),
@@ -371,7 +371,7 @@ def fee_present(figures: dict, scope) -> Presentation:
     product_names = [row["name"] for row in products]
     product_values = [float(row["payable"]) for row in products]
     product_links = [
-        url("expenses:ledger", account=row["account_id"], kind="accrual", month=month) if row["account_id"] else ""
+        list_url("expenses:ledger", account=row["account_id"], kind="accrual", month=month) if row["account_id"] else ""
         for row in products
     ]
     if products and decimal(figures["other_products"]) > 0:
@@ -394,7 +394,7 @@ def fee_present(figures: dict, scope) -> Presentation:
             "bar",
             [row["month"] for row in by_month] if anything else [],
             month_series,
-            links=[url("expenses:statement_list", month=row["month"]) for row in by_month],
+            links=[list_url("expenses:statement_list", month=row["month"]) for row in by_month],
             unit="¥",
         ),
         Chart(

@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.pickers import fee_reps
-from crm_project.dashboard.blocks import Chart, Number, Presentation, Series, Table
+from crm_project.dashboard.blocks import Chart, Number, Presentation, Series, Table, list_url
 from crm_project.workdays.calendar import add_months, end_of_working_day, working_days_between
 
 from ..models import FeeSettings, Statement, StatementStatus
 from ..selectors_queues import may_see_roster, roster_reps
-from .common import month_code, url
+from .common import month_code
 
 Status = StatementStatus
 HANDED_IN = (Status.SUBMITTED, Status.CLERK_SIGNED, Status.MANAGER_SIGNED, Status.VALID, Status.RETURNED)
@@ -135,7 +135,7 @@ def _roster_url(scope, month: str) -> str:
     """The month's roster, for those who have one, and only for a month that has ended."""
     if not may_see_roster(scope.user) or month >= month_code(timezone.localdate()):
         return ""
-    return url("expenses:roster", month=month)
+    return list_url("expenses:roster", month=month)
 
 
 def review_present(figures: dict, scope) -> Presentation:
@@ -149,10 +149,10 @@ def review_present(figures: dict, scope) -> Presentation:
         "late_submission": _("Late to submit (due on working day %(day)s)") % {"day": submit_day},
         "late_review": _("Late in review (due on working day %(day)s)") % {"day": review_day},
     }
-    urls = {status.value: url("expenses:statement_list", month=month, status=status) for status in HANDED_IN}
+    urls = {status.value: list_url("expenses:statement_list", month=month, status=status) for status in HANDED_IN}
     urls.update(
         not_submitted=roster,
-        late_submission=roster or url("expenses:statement_list", month=month, late="yes"),
+        late_submission=roster or list_url("expenses:statement_list", month=month, late="yes"),
         late_review=roster,
     )
     numbers = [Number(labels[key], figures[key], before[key], urls[key], key=key.replace("_", "-")) for key in COUNTS]
@@ -173,7 +173,7 @@ def review_present(figures: dict, scope) -> Presentation:
             "stacked",
             months,
             [Series(STAGES[stage], [row[stage] for row in figures["months"]]) for stage in stages],
-            links=[_roster_url(scope, name) or url("expenses:statement_list", month=name) for name in months],
+            links=[_roster_url(scope, name) or list_url("expenses:statement_list", month=name) for name in months],
         )
     if not figures["expected"]:
         chart.categories = []  # nobody to count: the page says so rather than drawing zeros
@@ -201,6 +201,6 @@ def review_present(figures: dict, scope) -> Presentation:
         numbers=numbers,
         charts=[chart],
         tables=[Table(_("Statement review"), headers, rows, ["", "", "", *(["quantity"] * (len(COUNTS) + 1))])],
-        list_url=roster or url("expenses:statement_list", month=month),
+        list_url=roster or list_url("expenses:statement_list", month=month),
         note=str(note),
     )
