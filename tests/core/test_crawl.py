@@ -20,15 +20,12 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
-import time_machine
-from django.core.management import call_command
-from django.test import Client, TestCase, override_settings
+from django.test import Client
 from django.urls import Resolver404, resolve
-from django.utils import translation
 
-from crm_project import celery_app
 from crm_project.accounts.models import User
 from crm_project.core.navigation import NavItem, everyone, nav
+from tests.demo import demo_seeded_at
 
 DEMO_USERS = [
     "admin", "gm1", "rep1", "rep2", "rep3", "rep4", "rep5", "clerk1", "manager1", "director1", "finance1", "ops1",
@@ -65,29 +62,7 @@ class Failure:
         return f"{self.page} → {self.link} → {self.status}{self.detail}"
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, seeded once for the module and rolled back after it."""
-    from django.db import transaction
-
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    traveller = time_machine.travel(PINNED, tick=True)
-    traveller.start()
-    try:
-        with (
-            django_db_blocker.unblock(),
-            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-            translation.override("en"),
-            transaction.atomic(),
-        ):
-            # Notifications are sent on commit; run those callbacks as if the seed had committed.
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield
-            transaction.set_rollback(True)
-    finally:
-        traveller.stop()
+demo = demo_seeded_at(PINNED)
 
 
 def _skip(path: str) -> bool:

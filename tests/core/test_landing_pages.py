@@ -14,15 +14,12 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
-import time_machine
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.test import Client, TestCase, override_settings
-from django.utils import translation
+from django.test import Client
 
-from crm_project import celery_app
 from crm_project.accounts.models import User
 from crm_project.accounts.roles import Role
+from tests.demo import demo_seeded_at
 
 # A Monday in the middle of a month: the demo's statements, sign-off sheets and requests are all
 # under way (the same moment as the crawl).
@@ -55,28 +52,7 @@ LANDING = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, seeded once for the module and rolled back after it."""
-    from django.db import transaction
-
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    traveller = time_machine.travel(PINNED, tick=True)
-    traveller.start()
-    try:
-        with (
-            django_db_blocker.unblock(),
-            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-            translation.override("en"),
-            transaction.atomic(),
-        ):
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield
-            transaction.set_rollback(True)
-    finally:
-        traveller.stop()
+demo = demo_seeded_at(PINNED)
 
 
 def landing(username: str):
