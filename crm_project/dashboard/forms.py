@@ -20,7 +20,11 @@ class DashboardQueryForm(forms.Form):
         help_text=_("A month (2026-09), a quarter (2026-Q3) or a year (2026)."),
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All departments")
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args, user, **kwargs):
