@@ -22,11 +22,11 @@ from crm_project.dashboard.blocks import (
     Presentation,
     Scope,
     Series,
-    Table,
     blocks,
     comparison_table,
     days_of,
     list_url,
+    numbers_table,
 )
 from crm_project.dashboard.periods import Period
 
@@ -197,11 +197,7 @@ def complaint_present(figures: dict, scope: Scope) -> Presentation:
         ),
     ]
     tables = [
-        Table(
-            title=str(_("Figures")),
-            headers=[str(_("Figure")), str(_("This period")), str(_("Previous period"))],
-            rows=[[str(number.label), number.value, number.previous] for number in numbers],
-        ),
+        numbers_table(numbers),
         comparison_table(_("By category"), _("Category"), categories, rows, CATEGORY_COLUMNS),
     ]
     return Presentation(

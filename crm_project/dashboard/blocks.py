@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from crm_project.accounts.access import department_members, visible_to
 from crm_project.core.navigation import Predicate, Registry
@@ -132,6 +133,15 @@ class Table:
     headers: list[str]
     rows: list[list]
     kinds: list[str] = field(default_factory=list)  # "money" / "quantity" per column
+
+
+def numbers_table(numbers: list[Number]) -> Table:
+    """The block's numbers as a sheet: each with this period's value and the previous one."""
+    return Table(
+        title=_("Figures"),
+        headers=[_("Figure"), _("This period"), _("Previous period")],
+        rows=[[str(number.label), number.value, number.previous] for number in numbers],
+    )
 
 
 def comparison_table(title: str, first_header: str, labels: list, rows: list[dict], columns: list) -> Table:
