@@ -16,12 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crm_project.dashboard.blocks import (
-    Chart,
     DashboardBlock,
     Number,
     Presentation,
     Scope,
-    Series,
+    against_previous,
     blocks,
     comparison_table,
     days_of,
@@ -173,27 +172,21 @@ def complaint_present(figures: dict, scope: Scope) -> Presentation:
     rows = figures["by_category"]
     categories = [_label(row["category"]) for row in rows]
     charts = [
-        Chart(
-            key="complaints-by-category",
-            title=_("Complaints received by category"),
-            kind="bar",
-            categories=categories,
-            series=[
-                Series(_("This period"), [row["received"] for row in rows]),
-                Series(_("Previous period"), [row["previous"]["received"] for row in rows]),
-            ],
-            links=[_list_url(scope, category=row["category"], **_received(period)) for row in rows],
+        against_previous(
+            "complaints-by-category",
+            _("Complaints received by category"),
+            categories,
+            rows,
+            "received",
+            [_list_url(scope, category=row["category"], **_received(period)) for row in rows],
         ),
-        Chart(
-            key="complaints-days-to-close",
-            title=_("Average days to close by category"),
-            kind="bar",
-            categories=categories,
-            series=[
-                Series(_("This period"), [row["average_days"] for row in rows]),
-                Series(_("Previous period"), [row["previous"]["average_days"] for row in rows]),
-            ],
-            links=[_list_url(scope, category=row["category"], **_closed(period)) for row in rows],
+        against_previous(
+            "complaints-days-to-close",
+            _("Average days to close by category"),
+            categories,
+            rows,
+            "average_days",
+            [_list_url(scope, category=row["category"], **_closed(period)) for row in rows],
         ),
     ]
     tables = [

@@ -22,6 +22,7 @@ from crm_project.dashboard.blocks import (
     Presentation,
     Scope,
     Series,
+    against_previous,
     blocks,
     comparison_table,
     days_of,
@@ -173,16 +174,13 @@ def request_present(figures: dict, scope: Scope) -> Presentation:
     rows = figures["by_category"]
     categories = [_label(row["category"]) for row in rows]
     charts = [
-        Chart(
-            key="tenant-requests-by-category",
-            title=_("Tenant requests by category"),
-            kind="bar",
-            categories=categories,
-            series=[
-                Series(_("This period"), [row["logged"] for row in rows]),
-                Series(_("Previous period"), [row["previous"]["logged"] for row in rows]),
-            ],
-            links=[_list_url(scope, category=row["category"], **in_period) for row in rows],
+        against_previous(
+            "tenant-requests-by-category",
+            _("Tenant requests by category"),
+            categories,
+            rows,
+            "logged",
+            [_list_url(scope, category=row["category"], **in_period) for row in rows],
         ),
         Chart(
             key="tenant-requests-breaches",

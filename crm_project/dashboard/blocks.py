@@ -135,6 +135,22 @@ class Table:
     kinds: list[str] = field(default_factory=list)  # "money" / "quantity" per column
 
 
+def against_previous(key: str, title, categories: list, rows: list[dict], field: str, links: list[str]) -> Chart:
+    """Bars of one figure per category, this period's beside the previous period's (each row
+    carries the previous period's figures under "previous")."""
+    return Chart(
+        key=key,
+        title=title,
+        kind="bar",
+        categories=categories,
+        series=[
+            Series(_("This period"), [row[field] for row in rows]),
+            Series(_("Previous period"), [row["previous"][field] for row in rows]),
+        ],
+        links=links,
+    )
+
+
 def numbers_table(numbers: list[Number]) -> Table:
     """The block's numbers as a sheet: each with this period's value and the previous one."""
     return Table(
