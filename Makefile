@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export DJANGO_SETTINGS_MODULE := crm_project.settings
 
-.PHONY: run dev test test-at install services migrate seed lint messages vendor bench backup restore clean
+.PHONY: run dev test test-at smoke install services migrate seed lint messages vendor bench backup restore clean
 
 # The address the web process really serves on, from the settings (HOST, PORT, SITE_URL). It is
 # handed to every process: honcho gives the worker and beat PORT+100 and PORT+200.
@@ -61,6 +61,11 @@ lint: install
 test: services lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# nginx in front of two gunicorn instances, two workers and two beats on 127.0.0.1, through a morning
+# of reminders while one of each is killed (scripts/cluster_smoke.py); installs nginx if missing.
+smoke: services
+	scripts/cluster_smoke.sh
 
 # The suite with the machine's clock at another moment, e.g. make test-at WHEN='2027-02-06 10:00'
 # (libfaketime: apt-get install faketime). The wall clock ticks on from WHEN; the database's does

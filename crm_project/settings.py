@@ -11,6 +11,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from crm_project.core.queues import celery_queues
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -99,7 +101,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # django-prometheus' pair first and last, so the request metrics time the whole stack.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The request id, early, so every log line below carries it.
+    "crm_project.core.observability.request_id.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below whitenoise, so static files keep their own caching and carry no policy.
     "crm_project.core.headers.NoStoreMiddleware",
@@ -118,8 +124,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # axes last, as its documentation asks
+    # axes last but for the metrics, as its documentation asks
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "crm_project.urls"
@@ -143,13 +150,38 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crm"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+# Each process either keeps one persistent connection per thread (DB_CONN_MAX_AGE, checked
+# before reuse) or, with DB_POOL_MAX_SIZE > 0, borrows from psycopg 3's pool for the length of a
+# request (Django then requires CONN_MAX_AGE 0; the pool hands out connections it has not seen
+# fail). Behind PgBouncer in transaction pooling (DB_PGBOUNCER=true) a transaction may land on
+# another server connection, so server-side cursors (`.iterator()` reads) are switched off;
+# prepared statements are off already (Django's default for psycopg 3).
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0)
+
+
+def _database(url: str) -> dict:
+    pooled = DB_POOL_MAX_SIZE > 0
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=0 if pooled else env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=not pooled,
+        disable_server_side_cursors=env_bool("DB_PGBOUNCER", False),
     )
-}
+    if pooled:
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env_int("DB_POOL_MIN_SIZE", 1), DB_POOL_MAX_SIZE),
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        }
+    return config
+
+
+DATABASES = {"default": _database(env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crm"))}
+# A read-only replica (streaming replication) serves the dashboard and the reports, and only
+# inside `reads_from_replica()` (crm_project/core/db_router.py); every write goes to default.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {**_database(env("DATABASE_REPLICA_URL")), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["crm_project.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -254,6 +286,12 @@ if env("S3_BUCKET"):
             "querystring_auth": True,
         },
     }
+# --- Files delivery: "django" streams every download; "nginx" answers a download of a file under
+# MEDIA_ROOT with X-Accel-Redirect to nginx's internal /protected-media/ (crm_project/core/files.py),
+# after the same access check. Files on object storage are streamed by Django in either mode.
+FILE_DELIVERY = env("FILE_DELIVERY", "django")
+if FILE_DELIVERY not in {"django", "nginx"}:
+    raise ImproperlyConfigured(f"FILE_DELIVERY must be 'django' or 'nginx', not {FILE_DELIVERY!r}.")
 # `manage.py backup` writes dated folders here; pg_dump/pg_restore of the server's major version
 # are looked for in PG_BIN_DIR, then /usr/lib/postgresql/<major>/bin, then PATH.
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
@@ -281,18 +319,31 @@ NOTIFICATION_EMAIL_CLAIM_SECONDS = env_int("NOTIFICATION_EMAIL_CLAIM_SECONDS", 6
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
+# No results are kept, so nothing to clean up: no `celery.backend_cleanup` entry for beat to write.
+CELERY_RESULT_EXPIRES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "global_keyprefix": f"{REDIS_NAMESPACE}:"}
-CELERY_TASK_DEFAULT_QUEUE = REDIS_NAMESPACE
+# A job taken by a worker that died unacknowledged goes back on its queue after this many seconds
+# (Redis has no acknowledgements of its own): longer than the longest job, an export's 22 minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "global_keyprefix": f"{REDIS_NAMESPACE}:",
+}
+# Named queues, and which job goes on which: crm_project/core/queues.py, the one place.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = celery_queues()
+CELERY_TASK_ROUTES = ("crm_project.core.queues.route_job",)
 # Queueing a job from a request gives up within seconds when the broker is unreachable
 # (crm_project.core.jobs.enqueue logs it; the periodic jobs catch up).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's scheduler behind a lock, so a second beat waits (crm_project/core/beat.py);
+# each job's last run is saved as soon as it is sent, for the beat that may take over.
+CELERY_BEAT_SCHEDULER = "crm_project.core.beat:SingleBeatScheduler"
+CELERY_BEAT_SYNC_EVERY = 1
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # --- Forms and lists -------------------------------------------------------------------------
@@ -477,8 +528,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_REFERRER_POLICY = "same-origin"
-    # /healthz is probed over plain HTTP by load balancers.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # /healthz is probed over plain HTTP by load balancers, /metrics scraped by Prometheus.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
 # inline script or event handler; a page that cannot do without an inline block (the API docs)
@@ -518,10 +569,63 @@ PERMISSIONS_POLICY_DISABLED = [
     "xr-spatial-tracking",
 ]
 
+# --- Observability ---------------------------------------------------------------------------
+# crm_project/core/observability/. Every log line, of web, worker and beat alike, carries the
+# request id (X-Request-ID from nginx, or made here; sent back in the response, and handed to the
+# jobs a request queues) and, inside a job, the job's id and name.
+# LOG_FORMAT: "json" (one object a line, for a log collector; the default in production) or
+# "text" (the default otherwise). LOG_LEVEL: the root logger's level (INFO); it applies to Celery
+# too, whose own --loglevel is then not used.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f'LOG_FORMAT must be "json" or "text", not {LOG_FORMAT!r}.')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "crm_project.core.observability.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "crm_project.core.observability.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s%(log_context)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's records and warnings go to the root handler only, once, in the format above.
+        "django": {"handlers": [], "level": "INFO"},
+        "py.warnings": {"handlers": []},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
+# SENTRY_DSN: report errors (web, worker, beat) to Sentry or a compatible service (GlitchTip);
+# nothing is sent without it. SENTRY_ENVIRONMENT (default DJANGO_ENV), SENTRY_RELEASE (default:
+# what the SDK finds, e.g. the git commit), SENTRY_TRACES_SAMPLE_RATE (0 to 1, default 0: no
+# performance tracing).
+if env("SENTRY_DSN"):
+    from crm_project.core.observability.sentry import sentry_init
+
+    try:
+        _traces_sample_rate = float(env("SENTRY_TRACES_SAMPLE_RATE", "0"))
+    except ValueError:
+        _traces_sample_rate = -1.0
+    if not 0 <= _traces_sample_rate <= 1:
+        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1.")
+    sentry_init(
+        dsn=env("SENTRY_DSN"),
+        environment=env("SENTRY_ENVIRONMENT", env("DJANGO_ENV", "development")),
+        release=env("SENTRY_RELEASE"),
+        traces_sample_rate=_traces_sample_rate,
+    )
+# Prometheus scrapes GET /metrics: requests and their latency (django-prometheus' middlewares),
+# database time (its PostgreSQL backend, below), queue lengths and job outcomes (read from the
+# broker's Redis), the beat's and the e-mail outbox's ages. METRICS_TOKEN: when set, a scrape
+# must send `Authorization: Bearer <token>`; without it only this machine may scrape (a request
+# that came through a proxy is refused). PROMETHEUS_MULTIPROC_DIR (read by prometheus_client):
+# an empty folder, cleared at each start, for gunicorn with several worker processes.
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["ENGINE"] = "django_prometheus.db.backends.postgresql"
+# /healthz warns ("beat", "email"; its status stays 200) when the beat last ticked more than
+# HEALTH_BEAT_MAX_AGE seconds ago, or the oldest unsent e-mail is older than HEALTH_EMAIL_MAX_AGE.
+HEALTH_BEAT_MAX_AGE = env_int("HEALTH_BEAT_MAX_AGE", 120)
+HEALTH_EMAIL_MAX_AGE = env_int("HEALTH_EMAIL_MAX_AGE", 900)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from crm_project.accounts.login_throttle import login_throttle
+from crm_project.core.observability.views import metrics
 from crm_project.core.views import healthz
 
 # The app's own error answers: pages in the user's language, JSON under /api/.
@@ -35,6 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("crm_project.api_urls")),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]
 # Uploaded files are never served by path, not even with DEBUG on: each one is downloaded
 # through a view that checks who may see its record (crm_project/core/files.py).

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
+from crm_project.core.db_router import reads_from_replica
 from crm_project.core.models import ExportLog
 
 from ..forms import ReportPeriodForm
@@ -20,6 +21,7 @@ def _next_month(day):
     return day.replace(year=day.year + 1, month=1) if day.month == 12 else day.replace(month=day.month + 1)
 
 
+@reads_from_replica()
 def complaint_report_view(request):
     if not can_view_report(request.user):
         return render(request, "403.html", status=403)

@@ -4,6 +4,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crm_project.core.db_router import reads_from_replica
+
 from .blocks import blocks_for
 from .computing import figures_by_key
 from .forms import DashboardQueryForm
@@ -23,6 +25,7 @@ class DashboardView(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
+    @reads_from_replica()
     def get(self, request):
         if not blocks_for(request.user):
             raise NotFound()

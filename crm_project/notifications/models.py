@@ -61,6 +61,12 @@ class Notification(models.Model):
                 condition=models.Q(email_state__in=["pending", "sending"]),
                 name="notification_outbox_idx",
             ),
+            # /healthz's "oldest unsent e-mail": one row read from the start of this index.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_state__in=["pending", "sending"]),
+                name="notification_unsent_age_idx",
+            ),
         ]
 
     def __str__(self) -> str:

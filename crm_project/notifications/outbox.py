@@ -18,7 +18,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import F
 from django.utils import timezone, translation
 
@@ -31,6 +31,7 @@ RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15
 BATCH = 500
 GIVE_UP_RUN_AFTER = 3  # failures in a row
 SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
+NOTIFICATION_HEADER = "X-CRM-Notification"
 OPEN = (EmailState.PENDING, EmailState.SENDING)
 
 
@@ -58,17 +59,19 @@ def email_claim(*, notification_id: int) -> int | None:
     return Notification.objects.values_list("email_attempts", flat=True).get(pk=notification_id)
 
 
-def _message(notification: Notification) -> dict:
-    """The e-mail in the recipient's language as it is when it is sent, not when it was made."""
+def _message(notification: Notification) -> EmailMessage:
+    """The e-mail in the recipient's language as it is when it is sent, not when it was made.
+    It names its notification in a header, so a mail log shows whether any went out twice."""
     link = f"\n\n{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else ""
     with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
         subject, body = notification.rendered_title, notification.rendered_body
-    return {
-        "subject": " ".join(subject.splitlines()),
-        "message": f"{body}{link}",
-        "from_email": settings.DEFAULT_FROM_EMAIL,
-        "recipient_list": [notification.recipient.email],
-    }
+    return EmailMessage(
+        subject=" ".join(subject.splitlines()),
+        body=f"{body}{link}",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+        headers={NOTIFICATION_HEADER: str(notification.pk)},
+    )
 
 
 def email_send(*, notification_id: int) -> bool:
@@ -84,7 +87,7 @@ def _deliver(notification_id: int) -> str:
     mine = Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING, email_attempts=attempt)
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
-        send_mail(**_message(notification))
+        _message(notification).send()
     except Exception as error:
         exhausted = attempt >= max_attempts()
         mine.update(

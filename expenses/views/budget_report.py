@@ -5,6 +5,7 @@ the same table as Excel. A constant number of queries whatever the records."""
 from django.shortcuts import render
 from django.urls import path
 
+from crm_project.core.db_router import reads_from_replica
 from crm_project.core.exports import xlsx_response
 
 from ..exports.budgets import BudgetReportExport
@@ -13,6 +14,7 @@ from ..selectors_budgets import budgets_for, chart_data, monthly_spend, report_b
 from .budgets import budget_user_or_404
 
 
+@reads_from_replica()
 def budget_report(request):
     budget_user_or_404(request.user)
     form = ReportForm(request.GET or None)

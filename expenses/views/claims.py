@@ -2,7 +2,7 @@
 approve (department head) / accept (finance) / reject, and the receipt download."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from crm_project.accounts.roles import Role
 from crm_project.core.errors import DomainError, PermissionDenied
+from crm_project.core.files import stored_file_response
 from crm_project.core.listing import FilteredListView
 
 from ..exports.expenses import ExpenseClaimExport
@@ -87,14 +88,7 @@ def receipt_download(request, pk: int, rid: int):
     """Only to who may see the claim (ORG-02), always as an attachment."""
     claim = _claim_for(request, pk)
     receipt = get_object_or_404(receipts_for(request.user).filter(claim=claim), pk=rid)
-    try:
-        handle = receipt.file.open("rb")
-    except (FileNotFoundError, ValueError):  # the row outlived its file (a restore without media)
-        raise Http404(_("This receipt's file is missing.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=receipt.name,
-                            content_type=receipt.content_type)  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(receipt.file, filename=receipt.name, content_type=receipt.content_type)
 
 
 urlpatterns = [

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = {
     "login", "healthz", "accounts:switch_language", "api-token", "complaints:public_new", "api-public-complaint",
-    "tenants:fee_public", "fee-schedule-list",
+    "tenants:fee_public", "fee-schedule-list", "metrics",
 }  # fmt: skip
 
 
