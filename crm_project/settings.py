@@ -169,7 +169,7 @@ def _database(url: str) -> dict:
     )
     if pooled:
         config.setdefault("OPTIONS", {})["pool"] = {
-            "min_size": min(env_int("DB_POOL_MIN_SIZE", 1), DB_POOL_MAX_SIZE),
+            "min_size": min(env_int("DB_POOL_MIN_SIZE", 0), DB_POOL_MAX_SIZE),
             "max_size": DB_POOL_MAX_SIZE,
             "timeout": env_int("DB_POOL_TIMEOUT", 10),
         }
@@ -622,9 +622,9 @@ if env("SENTRY_DSN"):
 # that came through a proxy is refused). PROMETHEUS_MULTIPROC_DIR (read by prometheus_client):
 # an empty folder, cleared at each start, for gunicorn with several worker processes.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
-for _database in DATABASES.values():
-    if _database["ENGINE"] == "django.db.backends.postgresql":
-        _database["ENGINE"] = "django_prometheus.db.backends.postgresql"
+for _alias in DATABASES.values():
+    if _alias["ENGINE"] == "django.db.backends.postgresql":
+        _alias["ENGINE"] = "django_prometheus.db.backends.postgresql"
 # /healthz warns ("beat", "email"; its status stays 200) when the beat last ticked more than
 # HEALTH_BEAT_MAX_AGE seconds ago, or the oldest unsent e-mail is older than HEALTH_EMAIL_MAX_AGE.
 HEALTH_BEAT_MAX_AGE = env_int("HEALTH_BEAT_MAX_AGE", 120)

@@ -283,6 +283,8 @@ def main() -> int:
     cluster = Cluster(workdir=options.workdir, database=options.database, redis_url=options.redis_url)
     cluster.manage("migrate", "--noinput")
     cluster.manage("collectstatic", "--noinput", "--verbosity", "0")
+    # SIGTERM (a background job's stop, `kill`) stops everything as Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with cluster:
         cluster.up()
         print(f"nginx on {cluster.url} (self-signed); logs in {cluster.workdir / 'logs'}. Ctrl-C stops it all.")

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from crm_project import celery_app
 from crm_project.accounts.roles import Role
+from crm_project.core.observability.request_id import request_id, task
 from tests.factories import DepartmentFactory, UserFactory
 from tests.redis_server import RedisServer, forget_broker_connections, free_port, point_broker_at, point_cache_at
 
@@ -164,3 +165,12 @@ def redis_down(settings):
     yield url
     celery_app.conf.broker_url = broker_url
     forget_broker_connections()
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_request_id():
+    """A streamed response a test never closes keeps its request id set (a server always closes
+    it): the next test must not log under it."""
+    yield
+    request_id.set(None)
+    task.set(None)

@@ -30,7 +30,7 @@ def test_with_a_pool_size_each_process_borrows_from_psycopgs_pool():
     """A working pooled connection; Django's rule (CONN_MAX_AGE 0) kept, its health check off."""
     found = run_elsewhere(DESCRIBE_THE_CONNECTION, DB_POOL_MAX_SIZE="4")
     assert found == {
-        "one": 1, "max_age": 0, "health_checks": False, "pooled": True, "min": 1, "max": 4, "timeout": 10.0,
+        "one": 1, "max_age": 0, "health_checks": False, "pooled": True, "min": 0, "max": 4, "timeout": 10.0,
         "borrowed_from_the_pool": True, "idle_in_the_pool": 1,
     }  # fmt: skip
 
@@ -93,6 +93,6 @@ def test_a_replica_url_adds_a_replica_with_the_same_options_and_the_router():
     found = run_elsewhere(DESCRIBE_THE_REPLICA, DATABASE_REPLICA_URL=database_url(), DB_POOL_MAX_SIZE="3")
     assert found == {
         "aliases": ["default", "replica"], "routers": routers, "read_inside": "replica", "write_inside": "default",
-        "read_outside": "default", "mirror": "default", "pool": {"min_size": 1, "max_size": 3, "timeout": 10},
+        "read_outside": "default", "mirror": "default", "pool": {"min_size": 0, "max_size": 3, "timeout": 10},
         "max_age": 0,
     }  # fmt: skip
